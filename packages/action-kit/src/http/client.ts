@@ -1,0 +1,288 @@
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import { silentLogger, type Logger } from '../logger.js';
+import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryPolicy } from './backoff.js';
+import { createDispatcher, type TlsOptions } from './dispatcher.js';
+import { HttpError, clipBody, isRetryableStatus } from './errors.js';
+import { redactText, redactUrl } from './redact.js';
+
+export type Auth = { type: 'bearer'; token: string } | { type: 'basic'; username: string; password: string };
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    }),
+};
+
+export type FetchLike = (url: string, init: Record<string, unknown>) => Promise<Response>;
+
+export interface HttpClientOptions {
+  /** Paths are resolved against it; its own path prefix is kept. */
+  baseUrl?: string | URL;
+  auth?: Auth;
+  headers?: Record<string, string>;
+  /** Per attempt, until the whole body is read. Default 30 s. */
+  timeoutMs?: number;
+  /** For one request with all its retries. Default 2 min. */
+  deadlineMs?: number;
+  retry?: Partial<RetryPolicy>;
+  tls?: TlsOptions;
+  logger?: Logger;
+  clock?: Clock;
+  random?: () => number;
+  /** Replaces the network, for tests that need no server. */
+  fetch?: FetchLike;
+  userAgent?: string;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined | readonly string[]>;
+  json?: unknown;
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+  /**
+   * Whether sending it twice is harmless. Defaults to true for GET, HEAD, PUT, DELETE and
+   * OPTIONS. A non-idempotent request is retried only when it surely never reached the server
+   * (connection refused, 429); otherwise the HttpError says `outcomeUnknown` and the caller looks first.
+   */
+  idempotent?: boolean;
+  /** Statuses returned to the caller instead of thrown (e.g. 404 when absence is an answer). */
+  accept?: readonly number[];
+  timeoutMs?: number;
+  deadlineMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Redacted. */
+  url: string;
+  body: string;
+  json<T = unknown>(): T;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/** Errors raised before a single byte was sent: retrying a write after them is safe. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+interface Attempt {
+  response?: HttpResponse;
+  error?: HttpError;
+  retryable: boolean;
+  retryAfterMs?: number;
+}
+
+/**
+ * A small HTTP client over undici's fetch: per-attempt timeout, overall deadline, retries with
+ * capped exponential backoff and full jitter, Retry-After, proxy and CA support, and errors that
+ * never carry a credential. Redirects are not followed: a 3xx is returned or thrown as it is.
+ */
+export class HttpClient {
+  private readonly baseUrl?: URL;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly fetchImpl: FetchLike;
+  private readonly secrets: string[];
+  private dispatcher?: Dispatcher;
+
+  constructor(private readonly options: HttpClientOptions = {}) {
+    this.baseUrl = options.baseUrl ? new URL(String(options.baseUrl)) : undefined;
+    this.headers = { 'user-agent': options.userAgent ?? 'mlops-actions', ...options.headers };
+    this.secrets = [];
+    if (options.auth?.type === 'bearer') {
+      this.headers.authorization = `Bearer ${options.auth.token}`;
+      this.secrets.push(options.auth.token);
+    } else if (options.auth?.type === 'basic') {
+      const { username, password } = options.auth;
+      this.headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+      this.secrets.push(password);
+    }
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.deadlineMs = options.deadlineMs ?? 120_000;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+    this.fetchImpl = options.fetch ?? ((url, init) => this.networkFetch(url, init));
+  }
+
+  get(path: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('GET', path, options);
+  }
+
+  post(path: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.request('POST', path, options);
+  }
+
+  /** Resolves a path against the base URL, keeping the base's own path prefix. */
+  url(path: string, query?: RequestOptions['query']): URL {
+    const url = this.baseUrl ? joinUrl(this.baseUrl, path) : new URL(path);
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(item));
+    }
+    return url;
+  }
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const url = this.url(path, options.query);
+    const policy = { ...this.retry, ...options.retry };
+    const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
+    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
+    const label = `${method} ${redactUrl(url)}`;
+
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadlineAt - this.clock.now();
+      const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? this.timeoutMs, remaining));
+      const result = await this.attempt(method, url, options, idempotent, attempt, timeoutMs);
+      if (result.response) return result.response;
+      const error = result.error!;
+      if (!result.retryable || attempt >= policy.maxAttempts) throw error;
+
+      const delay = result.retryAfterMs ?? backoffDelay(attempt, policy, this.random);
+      if (this.clock.now() + delay >= deadlineAt) {
+        throw new HttpError(
+          { ...error, code: 'DEADLINE' },
+          `gave up: the next retry (in ${Math.ceil(delay / 1000)}s) would pass the ${Math.round((options.deadlineMs ?? this.deadlineMs) / 1000)}s deadline; last failure: ${error.reason}`,
+        );
+      }
+      this.logger.info(
+        `${label}: attempt ${attempt} of ${policy.maxAttempts} failed (${describe(error)}); retrying in ${delay} ms`,
+      );
+      await this.clock.sleep(delay, options.signal);
+    }
+  }
+
+  private async attempt(
+    method: string,
+    url: URL,
+    options: RequestOptions,
+    idempotent: boolean,
+    attempt: number,
+    timeoutMs: number,
+  ): Promise<Attempt> {
+    const headers: Record<string, string> = { ...this.headers, ...options.headers };
+    let body: string | Uint8Array | undefined = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const details = { method, url: redactUrl(url), attempts: attempt };
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchImpl(url.toString(), { method, headers, body, signal, redirect: 'manual' });
+      text = await response.text();
+    } catch (cause) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const code = timeout.aborted ? 'TIMEOUT' : networkCode(cause);
+      const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+      const reason =
+        code === 'TIMEOUT'
+          ? `timed out after ${timeoutMs} ms`
+          : `failed: ${redactText(causeMessage(cause), this.secrets)}`;
+      const error = new HttpError({ ...details, code, outcomeUnknown: !idempotent && !notSent }, reason);
+      return { error, retryable: idempotent || notSent };
+    }
+
+    const result: HttpResponse = {
+      status: response.status,
+      headers: response.headers,
+      url: details.url,
+      body: text,
+      json: <T>() => parseJsonBody<T>(text, details),
+    };
+    if ((response.status >= 200 && response.status < 300) || options.accept?.includes(response.status)) {
+      return { response: result, retryable: false };
+    }
+    const error = new HttpError(
+      {
+        ...details,
+        status: response.status,
+        statusText: response.statusText,
+        body: clipBody(redactText(text, this.secrets)),
+      },
+      `failed with ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    );
+    const retryable = isRetryableStatus(response.status) && (idempotent || response.status === 429);
+    return { error, retryable, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) };
+  }
+
+  /** Closes pooled connections; the client stays usable and reconnects on the next request. */
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    await dispatcher?.close();
+  }
+
+  private networkFetch(url: string, init: Record<string, unknown>): Promise<Response> {
+    this.dispatcher ??= createDispatcher(this.options.tls ?? {}, this.logger, this.baseUrl?.host ?? new URL(url).host);
+    return undiciFetch(url, { ...init, dispatcher: this.dispatcher } as never) as unknown as Promise<Response>;
+  }
+}
+
+/** `base` + `path`, keeping any path prefix of the base (a leading slash in `path` does not drop it). */
+export function joinUrl(base: URL, path: string): URL {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return new URL(path);
+  const url = new URL(base.toString());
+  const [pathname, search] = path.split('?', 2) as [string, string | undefined];
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${pathname.replace(/^\/+/, '')}`;
+  if (search !== undefined) url.search = search;
+  return url;
+}
+
+function parseJsonBody<T>(text: string, details: { method: string; url: string; attempts: number }): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new HttpError({ ...details, body: clipBody(text) }, 'returned a body that is not JSON');
+  }
+}
+
+function networkCode(cause: unknown): string | undefined {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function causeMessage(cause: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = cause;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof Error) {
+      if (!parts.includes(current.message)) parts.push(current.message);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(': ');
+}
+
+function describe(error: HttpError): string {
+  if (error.status) return `${error.status}${error.statusText ? ` ${error.statusText}` : ''}`;
+  return error.code ?? 'network error';
+}

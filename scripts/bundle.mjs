@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Bundles each action's src/index.ts into an ESM dist/ with ncc.
+//   node scripts/bundle.mjs [action...]            rewrite actions/<name>/dist
+//   node scripts/bundle.mjs --out DIR [action...]  write DIR/<name> instead (used by the dist check)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+
+export function listActions() {
+  const dir = join(root, 'actions');
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'src', 'index.ts')))
+    .sort();
+}
+
+export function bundle(action, outDir = join(root, 'actions', action, 'dist')) {
+  const actionDir = join(root, 'actions', action);
+  rmSync(outDir, { recursive: true, force: true });
+  // ncc looks for tsconfig.json between the entry and the working directory: run it in the action's folder.
+  execFileSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', outDir, '--license', 'licenses.txt', '--quiet'], {
+    cwd: actionDir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return outDir;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const outAt = args.indexOf('--out');
+  const out = outAt >= 0 ? resolve(args.splice(outAt, 2)[1]) : undefined;
+  const actions = args.length ? args : listActions();
+  for (const action of actions) {
+    const dir = bundle(action, out ? join(out, action) : undefined);
+    console.log(`bundled ${action} -> ${dir}`);
+  }
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs every real peer the tests run, into the project-local stack folder ($MLOPS_STACK_DIR,
+# default .stack/): one virtualenv per requirements/<env>.txt (their pins clash, so they are
+# kept apart), actionlint, and a Node 24 binary. Each piece carries a stamp of what it was built
+# from (the hash of its pins, the tool version) and is rebuilt only when that changes, so a
+# second run installs nothing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+stack=${MLOPS_STACK_DIR:-$root/.stack}
+python=${PYTHON:-python3}
+actionlint_version=v1.7.12
+node24_version=24.21.0
+mkdir -p "$stack/venvs" "$stack/bin" "$stack/logs"
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+stamp_ok() { [ -f "$1/.stamp" ] && [ "$(cat "$1/.stamp")" = "$2" ]; }
+
+python_tag=$("$python" -c 'import sys, platform; print(f"{sys.version_info[0]}.{sys.version_info[1]}-{platform.machine()}")')
+
+build_venv() {
+  local env=$1 pins=$here/requirements/$1.txt dir=$stack/venvs/$1
+  local want
+  want="$(sha256sum "$pins" | cut -c1-16)-$python_tag"
+  if stamp_ok "$dir" "$want"; then return 0; fi
+  log "building the $env environment"
+  rm -rf "$dir"
+  "$python" -m venv "$dir"
+  if ! "$dir/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$pins" > "$stack/logs/$env.log" 2>&1; then
+    log "installing the $env environment failed; the last lines of $stack/logs/$env.log:"
+    tail -n 20 "$stack/logs/$env.log" >&2
+    return 1
+  fi
+  echo "$want" > "$dir/.stamp"
+  log "built the $env environment"
+}
+
+build_actionlint() {
+  if stamp_ok "$stack/bin/actionlint.d" "$actionlint_version"; then return 0; fi
+  command -v go > /dev/null || { log "Go is needed to install actionlint (go install); install Go 1.22 or newer"; return 1; }
+  log "installing actionlint $actionlint_version"
+  GOBIN="$stack/bin" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version" > "$stack/logs/actionlint.log" 2>&1 ||
+    { tail -n 20 "$stack/logs/actionlint.log" >&2; return 1; }
+  mkdir -p "$stack/bin/actionlint.d" && echo "$actionlint_version" > "$stack/bin/actionlint.d/.stamp"
+}
+
+# GitHub runs our bundles on Node 24; the npm registry's `node` package carries that binary.
+build_node24() {
+  local dir=$stack/node24
+  if stamp_ok "$dir" "$node24_version"; then return 0; fi
+  log "installing Node $node24_version"
+  rm -rf "$dir" && mkdir -p "$dir"
+  npm install --silent --no-audit --no-fund --no-save --prefix "$dir" "node@$node24_version" > "$stack/logs/node24.log" 2>&1 ||
+    { tail -n 20 "$stack/logs/node24.log" >&2; return 1; }
+  "$dir/node_modules/.bin/node" --version > /dev/null
+  echo "$node24_version" > "$dir/.stamp"
+}
+
+pids=()
+for pins in "$here"/requirements/*.txt; do
+  build_venv "$(basename "$pins" .txt)" & pids+=($!)
+done
+build_actionlint & pids+=($!)
+build_node24 & pids+=($!)
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" = 0 ] || { log "setup failed"; exit 1; }
+log "ready in $stack"
