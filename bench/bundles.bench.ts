@@ -1,0 +1,42 @@
+// Every action's bundle size and cold start: `node dist/index.js` with no inputs, under Node 24,
+// until it fails cleanly on its first missing required input. Baseline: Node 24 starting an
+// empty script, measured in the same run.
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { node24, actionDir } from '../test/helpers/paths.js';
+// @ts-expect-error: a plain .mjs script without types
+import { listActions } from '../scripts/bundle.mjs';
+import { median, timeCommand, type Figure } from './lib.js';
+
+const RUNS = 10;
+
+export default async function bundles(): Promise<Figure[]> {
+  const node = node24();
+  const empty = join(mkdtempSync(join(tmpdir(), 'bench-')), 'empty.mjs');
+  writeFileSync(empty, '');
+  const runnerEnv = { PATH: process.env.PATH, RUNNER_TEMP: tmpdir(), GITHUB_ACTIONS: 'true' };
+  const nodeStart = median(Array.from({ length: RUNS }, () => timeCommand(node, [empty], runnerEnv).ms));
+
+  const figures: Figure[] = [];
+  for (const action of listActions() as string[]) {
+    const bundle = join(actionDir(action), 'dist', 'index.js');
+    figures.push({
+      figure: `${action}: bundle size`,
+      value: statSync(bundle).size / 1e6,
+      unit: 'MB',
+      goal: '≤ 1.5 MB (ECR-using: larger)',
+    });
+    const runs = Array.from({ length: RUNS }, () => timeCommand(node, [bundle], runnerEnv));
+    if (runs.some((run) => run.status !== 1)) throw new Error(`${action}: expected exit 1 on missing inputs`);
+    figures.push({
+      figure: `${action}: cold start (median of ${RUNS})`,
+      value: median(runs.map((run) => run.ms)),
+      unit: 'ms',
+      baseline: nodeStart,
+      baselineLabel: 'empty node 24 script',
+      goal: '≤ 150 ms',
+    });
+  }
+  return figures;
+}
