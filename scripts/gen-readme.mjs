@@ -42,7 +42,8 @@ export function replaceSection(text, marker, content, file) {
 /** Every README with its freshly generated text. */
 export function generate() {
   const results = [];
-  for (const action of readdirSync(join(root, 'actions')).sort()) {
+  const actionsDir = join(root, 'actions');
+  for (const action of existsSync(actionsDir) ? readdirSync(actionsDir).sort() : []) {
     const yml = join(root, 'actions', action, 'action.yml');
     if (!existsSync(yml)) continue;
     const readme = join(root, 'actions', action, 'README.md');
