@@ -72,7 +72,8 @@ export function generateWorkflowDocs() {
     const on = parse(readFileSync(yml, 'utf8'))?.on;
     if (!on || typeof on !== 'object' || Array.isArray(on) || !('workflow_call' in on)) continue;
     const call = on.workflow_call ?? {};
-    for (const section of ['inputs', 'secrets', 'outputs']) requireDescriptions(yml, section.slice(0, -1), call[section]);
+    for (const section of ['inputs', 'secrets', 'outputs'])
+      requireDescriptions(yml, section.slice(0, -1), call[section]);
     const doc = join(root, 'docs', 'workflows', name.replace(/\.ya?ml$/, '.md'));
     if (!existsSync(doc)) throw new Error(`${doc} is missing: each reusable workflow is documented there`);
     const current = readFileSync(doc, 'utf8');
