@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { loadYaml } from './load.js';
-import { asDict, jobsOf } from './rules.js';
+import { asDict, jobsOf, stepOf } from './rules.js';
 
 const ct = loadYaml('.github/workflows/ct.yml', 'workflow');
-const step = jobsOf(ct)
-  .find((job) => job.id === 'train')!
-  .steps.find(({ step: s }) => s.id === 'payload')!.step;
+const step = stepOf(ct, 'train', 'payload');
 const scratch = mkdtempSync(join(tmpdir(), 'ct-payload-'));
 const script = join(scratch, 'validate.py');
 writeFileSync(script, String(step.run));

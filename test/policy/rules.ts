@@ -64,8 +64,9 @@ const LITERAL_SECRETS: [RegExp, string][] = [
   [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
   [/\bgithub_pat_[A-Za-z0-9_]{22,}/, 'a GitHub fine-grained token'],
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
 ];
+/** Only in workflows and action.yml: tests elsewhere may carry throw-away TLS keys. */
+const PRIVATE_KEY: [RegExp, string] = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'];
 const DEPLOY_ACTIONS = /(^|\/)(bump-kserve-image|wait-argocd-sync)(@|$)/;
 const DEPLOY_COMMANDS =
   /\bgit\s+push\b|\bkubectl\s+(apply|set|patch|rollout)\b|\bargocd\s+app\s+sync\b|\bhelm\s+upgrade\b/;
@@ -95,6 +96,15 @@ export function jobsOf(file: YamlFile): Job[] {
     const steps = asList(job.steps).map((step, i) => ({ where: `jobs.${id}.steps[${i}]`, step: asDict(step) }));
     return { id, where: `jobs.${id}`, job, steps };
   });
+}
+
+/** The step of `jobId` whose id (or name) is `key`; throws when there is none. */
+export function stepOf(file: YamlFile, jobId: string, key: string): Dict {
+  const found = jobsOf(file)
+    .find((job) => job.id === jobId)
+    ?.steps.find(({ step }) => step.id === key || step.name === key);
+  if (!found) throw new Error(`${file.path}: job ${jobId} has no step ${key}`);
+  return found.step;
 }
 
 export function triggersOf(file: YamlFile): Dict {
@@ -323,16 +333,17 @@ function undeclaredSecrets(file: YamlFile): Finding[] {
 }
 
 function literalSecrets(file: YamlFile): Finding[] {
-  return literalSecretsIn(file.path, file.text).map(({ line, what }) =>
+  return literalSecretsIn(file.text, [...LITERAL_SECRETS, PRIVATE_KEY]).map(({ line, what }) =>
     finding('literal-secret', file, `line ${line}`, `${what} written in the file; use a secret`),
   );
 }
 
-export function literalSecretsIn(_path: string, text: string): { line: number; what: string }[] {
+/** Webhook URLs and token patterns, line by line. */
+export function literalSecretsIn(text: string, patterns = LITERAL_SECRETS): { line: number; what: string }[] {
   return text
     .split(/\r?\n/)
     .flatMap((content, i) =>
-      LITERAL_SECRETS.filter(([pattern]) => pattern.test(content)).map(([, what]) => ({ line: i + 1, what })),
+      patterns.filter(([pattern]) => pattern.test(content)).map(([, what]) => ({ line: i + 1, what })),
     );
 }
 
