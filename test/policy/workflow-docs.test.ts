@@ -52,3 +52,27 @@ describe.each(reusable.map((file) => [file.path, file] as const))('%s', (path, w
     }
   });
 });
+
+describe('the workflow tables', () => {
+  it('show type, required and default per input, in YAML order, and say when there is no secret', async () => {
+    // @ts-expect-error: a plain .mjs script without types
+    const { workflowInputsTable, secretsTable } = await import('../../scripts/gen-readme.mjs');
+    expect(
+      workflowInputsTable({
+        service: { type: 'string', required: true, description: 'Name | with a pipe' },
+        'canary-percent': { type: 'number', default: 0, description: 'Traffic\npercent' },
+      }),
+    ).toBe(
+      [
+        '| name | type | required | default | description |',
+        '| --- | --- | --- | --- | --- |',
+        '| `service` | string | yes |  | Name \\| with a pipe |',
+        '| `canary-percent` | number | no | `0` | Traffic percent |',
+      ].join('\n'),
+    );
+    expect(secretsTable({})).toBe('None.');
+    expect(secretsTable({ token: { required: true, description: 'API token' } })).toContain(
+      '| `token` | yes | API token |',
+    );
+  });
+});
