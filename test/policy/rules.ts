@@ -22,6 +22,7 @@ export const RULES = [
   'literal-secret',
   'fixed-sleep',
   'reusable-contract',
+  'own-ref-not-self',
 ] as const;
 export type RuleId = (typeof RULES)[number];
 
@@ -380,6 +381,22 @@ function reusableContract(file: YamlFile): Finding[] {
   return found;
 }
 
+/** Inside a reusable workflow, our own actions and workflows run from the workflow's commit. */
+function ownRefNotSelf(file: YamlFile): Finding[] {
+  if (file.kind !== 'workflow' || !('workflow_call' in triggersOf(file))) return [];
+  const wrong = (uses: string) =>
+    /^your-org\/mlops-actions\//.test(uses) || /^\.\/(actions\/|\.github\/workflows\/)/.test(uses);
+  const refs = jobsOf(file).flatMap(({ where, job, steps }) => [
+    ...(typeof job.uses === 'string' ? [{ at: `${where}.uses`, uses: job.uses.trim() }] : []),
+    ...steps.map(({ where: at, step }) => ({ at: `${at}.uses`, uses: usesOf(step) })),
+  ]);
+  return refs
+    .filter(({ uses }) => wrong(uses))
+    .map(({ at, uses }) =>
+      finding('own-ref-not-self', file, at, `${uses}: use $/… (this workflow's own commit), not a tag or ./`),
+    );
+}
+
 const ALL_RULES = [
   expressionInScript,
   unpinnedUses,
@@ -394,6 +411,7 @@ const ALL_RULES = [
   literalSecrets,
   fixedSleeps,
   reusableContract,
+  ownRefNotSelf,
 ];
 
 export function checkFile(file: YamlFile): Finding[] {

@@ -152,6 +152,14 @@ describe('rules on cases the files above do not show', () => {
     ).toEqual(['stored-aws-keys']);
   });
 
+  it('wants our own actions as $/ inside a reusable workflow', () => {
+    const reusable = (uses: string) =>
+      inline(base(job(`- uses: ${uses}`)).replace('on: push', 'on:\n  workflow_call:'));
+    expect(rulesHit(reusable('$/actions/dvc-push'))).toEqual([]);
+    expect(rulesHit(reusable('./actions/dvc-push'))).toEqual(['own-ref-not-self']);
+    expect(rulesHit(reusable('your-org/mlops-actions/actions/dvc-push@v1'))).toEqual(['own-ref-not-self']);
+  });
+
   it('finds a private key in a workflow', () => {
     const pem = ['-----BEGIN', 'RSA PRIVATE KEY-----'].join(' ');
     expect(rulesHit(inline(base(job(`- run: echo "$K"\n  env:\n    K: "${pem}"`))))).toEqual(['literal-secret']);
