@@ -22,7 +22,7 @@ export interface MlflowServer extends Service {
  * A real MLflow 3.x server from the stack's `mlflow` virtualenv: SQLite backend and proxied local
  * artifacts in a temp dir, one worker, on an ephemeral loopback port. With `basicAuth`, the
  * `basic-auth` app with its own user database and a fresh random admin password
- * (MLFLOW_AUTH_CONFIG_PATH + MLFLOW_AUTH_ADMIN_PASSWORD). stop() ends it and removes the dir.
+ * (MLFLOW_AUTH_CONFIG_PATH, MLFLOW_AUTH_ADMIN_PASSWORD and MLFLOW_FLASK_SERVER_SECRET_KEY). stop() ends it and removes the dir.
  * The first start migrates the schema and takes several seconds: start one per test file.
  */
 export async function startMlflow(options: { basicAuth?: boolean } = {}): Promise<MlflowServer> {
@@ -42,11 +42,15 @@ export async function startMlflow(options: { basicAuth?: boolean } = {}): Promis
         `database_uri = sqlite:///${join(dir, 'auth.db')}`,
         `admin_username = ${admin.username}`,
         'authorization_function = mlflow.server.auth:authenticate_request_basic_auth',
+        // Checks each (user, password) with PBKDF2 once, not on every request: keeps the tests quick.
+        'auth_cache_ttl_seconds = 300',
         '',
       ].join('\n'),
     );
     env.MLFLOW_AUTH_CONFIG_PATH = ini;
     env.MLFLOW_AUTH_ADMIN_PASSWORD = admin.password;
+    // The auth app's CSRF protection refuses to start without a static key.
+    env.MLFLOW_FLASK_SERVER_SECRET_KEY = randomBytes(24).toString('hex');
     extraArgs.push('--app-name', 'basic-auth');
   }
   let service: Service;

@@ -21,8 +21,22 @@ export class Registry {
       return model_version;
     } catch (error) {
       if (isMissingAlias(error)) return undefined;
+      if (isKind(error, 'permission-denied') && !(await this.isVisible(name))) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Whether the registered model exists for this user. The basic-auth app answers 403 (not 404)
+   * for a model that does not exist yet, to non-admins; its search lists only what they may read.
+   */
+  private async isVisible(name: string): Promise<boolean> {
+    const { registered_models } = await this.rest.get<{ registered_models?: { name: string }[] }>(
+      'registered-models/search',
+      { filter: `name = '${quote(name)}'`, max_results: 1 },
+      `search for the registered model '${name}'`,
+    );
+    return (registered_models ?? []).some((model) => model.name === name);
   }
 
   async getVersion(name: string, version: string): Promise<WireModelVersion> {
@@ -57,7 +71,7 @@ export class Registry {
       const page = await this.rest.get<{ model_versions?: WireModelVersion[]; next_page_token?: string }>(
         'model-versions/search',
         {
-          filter: `name = '${name.replace(/'/g, "\\'")}' AND run_id = '${runId}'`,
+          filter: `name = '${quote(name)}' AND run_id = '${runId}'`,
           max_results: 100,
           order_by: ['version_number ASC'],
           page_token: pageToken,
@@ -142,4 +156,9 @@ export class Registry {
       { idempotent: true },
     );
   }
+}
+
+/** A value inside a single-quoted MLflow filter string. */
+function quote(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
 }
