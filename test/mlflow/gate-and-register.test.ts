@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HttpError } from '../../packages/action-kit/src/http/index.js';
 import { toMlflowError } from '../../packages/mlflow/src/index.js';
 import { runMlflowFixture, startMlflow, type MlflowServer } from '../helpers/mlflow.js';
+import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { runAction, type ActionResult } from '../helpers/run-action.js';
 
 // The bundled action against a real MLflow 3 server, with runs and models logged by the real
@@ -306,6 +307,26 @@ describe('candidate selection and model sources', () => {
     expect(result.exitCode).toBe(1);
     expect(result.errors.join('\n')).toContain(`The run ${run(NO_MODEL).run_id} has no logged model named 'model'`);
     expect(await versionsOf('no-model')).toHaveLength(0);
+  });
+});
+
+describe('a lost answer to model-versions/create', () => {
+  it('looks before creating again: one version, and the step succeeds with it', async () => {
+    const proxy = await startRecordingProxy(server.url, {
+      loseResponse: ({ method, path }) => method === 'POST' && path.endsWith('/model-versions/create'),
+    });
+    try {
+      const result = succeeded(
+        await gate({ 'model-name': 'lost', 'run-id': run(BETTER).run_id, 'tracking-uri': proxy.url }),
+      );
+      expect(result.outputs).toMatchObject({ passed: 'true', version: '1' });
+      const creates = proxy.requests.filter((request) => request.path.endsWith('/model-versions/create'));
+      expect(creates).toHaveLength(1);
+      expect(await versionsOf('lost')).toHaveLength(1);
+      expect(await aliasVersion('lost', 'challenger')).toBe('1');
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 
