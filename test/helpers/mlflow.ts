@@ -100,23 +100,27 @@ export async function startMlflow(options: { basicAuth?: boolean } = {}): Promis
  * comes back parsed as JSON.
  */
 export function runMlflowFixture<T>(server: MlflowServer, script: string, spec: unknown): Promise<T> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    ...QUIET_ENV,
-    MLFLOW_TRACKING_URI: server.url,
-    MLFLOW_DATABASE: server.database,
-  };
+  const env: Record<string, string> = { MLFLOW_TRACKING_URI: server.url, MLFLOW_DATABASE: server.database };
   if (server.admin) {
     env.MLFLOW_TRACKING_USERNAME = server.admin.username;
     env.MLFLOW_TRACKING_PASSWORD = server.admin.password;
   }
+  return runMlflowPython<T>(script, spec, { env, cwd: server.dir });
+}
+
+/** The same, for a script that needs no server (e.g. one that calls MLflow's library functions). */
+export function runMlflowPython<T>(
+  script: string,
+  spec: unknown,
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<T> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...QUIET_ENV, ...options.env };
   const path = join(repoRoot, 'test', 'fixtures', 'mlflow', `${script}.py`);
   return new Promise((resolve, reject) => {
     const child = execFile(
       venvBin('mlflow', 'python'),
       [path],
-      { env, cwd: server.dir, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+      { env, cwd: options.cwd ?? tmpdir(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`${script}.py failed: ${error.message}\n${stderr.slice(-4000)}`));
         const last = stdout.trim().split('\n').pop() ?? '';
