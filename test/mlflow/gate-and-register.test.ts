@@ -76,7 +76,7 @@ async function aliasVersion(model: string, alias: string): Promise<string | unde
 async function versionsOf(model: string): Promise<{ version: string; run_id: string; source: string }[]> {
   const { body } = await rest<{ model_versions?: { version: string; run_id: string; source: string }[] }>(
     'model-versions/search',
-    { filter: `name = '${model}'`, max_results: '100' },
+    { filter: model.includes("'") ? `name = "${model}"` : `name = '${model}'`, max_results: '100' },
   );
   return body.model_versions ?? [];
 }
@@ -234,6 +234,16 @@ describe('gate and register, then promote and roll back', () => {
     ]);
     expect(loaded).toEqual({ [`models:/${MODEL}@champion`]: [0, 1], [`models:/${MODEL}@challenger`]: [0, 1] });
   }, 120_000);
+});
+
+describe('a model name with a quote', () => {
+  it('still finds the earlier version of the run: one version after two runs', async () => {
+    const name = "o'brien's churn";
+    const first = succeeded(await gate({ 'model-name': name, 'run-id': run(BETTER).run_id }));
+    const again = succeeded(await gate({ 'model-name': name, 'run-id': run(BETTER).run_id }));
+    expect([first.outputs.version, again.outputs.version]).toEqual(['1', '1']);
+    expect(await versionsOf(name)).toHaveLength(1);
+  });
 });
 
 describe('fail closed on missing and non-finite metrics', () => {

@@ -24,6 +24,7 @@ describe('mlflow-gate-and-register inputs', () => {
       `Input 'tracking-uri' has invalid value "sqlite:///mlflow.db": expected an absolute http:// or https:// URL`,
     ],
     [{ 'model-name': undefined }, "Input 'model-name' is required but was not given"],
+    [{ 'model-name': `it's "quoted"` }, "Input 'model-name' has invalid value"],
     [{ mode: 'deploy' }, `Input 'mode' has invalid value "deploy": expected one of gate-and-register, gate, promote`],
     [{ 'run-id': undefined }, "Give the candidate: 'run-id', or 'experiment-name'"],
     [{ 'experiment-name': 'exp' }, "Inputs 'run-id' and 'experiment-name' cannot be used together"],

@@ -44,7 +44,11 @@ export function readConfig(inputs: Inputs, logger: Logger): Config {
   const connection = readConnection(inputs, logger);
   const mode = inputs.enum('mode', MODES, 'gate-and-register');
   const modelName = inputs.string('model-name', { required: true });
-  if (modelName.length > 256) throw new InputError("Input 'model-name' is too long: expected at most 256 characters");
+  if (modelName.length > 256 || (modelName.includes("'") && modelName.includes('"'))) {
+    throw new InputError(
+      `Input 'model-name' has invalid value ${JSON.stringify(modelName)}: expected at most 256 characters, not both ' and " (MLflow search filters cannot quote that)`,
+    );
+  }
   if (mode === 'promote') {
     inputs.exclusive('promote-from', 'version');
     const version = inputs.matching('version', /^[1-9]\d*$/, 'a version number such as 3');

@@ -33,7 +33,7 @@ export class Registry {
   private async isVisible(name: string): Promise<boolean> {
     const { registered_models } = await this.rest.get<{ registered_models?: { name: string }[] }>(
       'registered-models/search',
-      { filter: `name = '${quote(name)}'`, max_results: 1 },
+      { filter: `name = ${literal(name)}`, max_results: 1 },
       `search for the registered model '${name}'`,
     );
     return (registered_models ?? []).some((model) => model.name === name);
@@ -71,7 +71,7 @@ export class Registry {
       const page = await this.rest.get<{ model_versions?: WireModelVersion[]; next_page_token?: string }>(
         'model-versions/search',
         {
-          filter: `name = '${quote(name)}' AND run_id = '${runId}'`,
+          filter: `name = ${literal(name)} AND run_id = '${runId}'`,
           max_results: 100,
           order_by: ['version_number ASC'],
           page_token: pageToken,
@@ -158,7 +158,15 @@ export class Registry {
   }
 }
 
-/** A value inside a single-quoted MLflow filter string. */
-function quote(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+/**
+ * A string literal for an MLflow search filter. Its parser has no escape for a quote inside a
+ * literal, but takes either quote character: a name with ' goes in double quotes.
+ */
+function literal(value: string): string {
+  if (!value.includes("'")) return `'${value}'`;
+  if (!value.includes('"')) return `"${value}"`;
+  throw new MlflowError(
+    { kind: 'invalid', operation: 'build a search filter' },
+    `The name ${JSON.stringify(value)} holds both ' and ", which an MLflow search filter cannot express: rename the model.`,
+  );
 }
