@@ -316,6 +316,7 @@ describe('candidate selection and model sources', () => {
     const result = await gate({ 'model-name': 'no-model', 'run-id': run(NO_MODEL).run_id });
     expect(result.exitCode).toBe(1);
     expect(result.errors.join('\n')).toContain(`The run ${run(NO_MODEL).run_id} has no logged model named 'model'`);
+    expect(result.summary).toContain('## MLflow gate-and-register: error for no-model');
     expect(await versionsOf('no-model')).toHaveLength(0);
   });
 });

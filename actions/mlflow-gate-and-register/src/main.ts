@@ -1,5 +1,6 @@
-import { actionInputs, coreLogger, setOutputs, writeSummary, type Logger } from '@mlops-actions/action-kit';
+import { Markdown, actionInputs, coreLogger, setOutputs, writeSummary, type Logger } from '@mlops-actions/action-kit';
 import {
+  MlflowError,
   MlflowRest,
   Registry,
   gateAndRegister,
@@ -26,6 +27,17 @@ export async function main(): Promise<void> {
   try {
     if (config.mode === 'promote') await runPromote(deps, config);
     else await runGate(deps, config, logger);
+  } catch (error) {
+    if (error instanceof MlflowError) {
+      await writeSummary(
+        new Markdown()
+          .heading(`MLflow ${config.mode}: error for ${config.modelName}`)
+          .paragraph(error.message)
+          .toString(),
+        logger,
+      );
+    }
+    throw error;
   } finally {
     logger.info(`${rest.calls} MLflow REST calls`);
     await rest.close();
