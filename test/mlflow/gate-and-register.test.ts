@@ -236,6 +236,21 @@ describe('gate and register, then promote and roll back', () => {
   }, 120_000);
 });
 
+describe('alias set to the champion alias: promote on pass', () => {
+  it('moves champion to each better run and outputs the one it replaced', async () => {
+    const first = succeeded(await gate({ 'model-name': 'auto', 'run-id': run(BASELINE).run_id, alias: 'champion' }));
+    expect(first.outputs).toMatchObject({ version: '1', 'champion-version': '', 'previous-version': '' });
+    const second = succeeded(
+      await gate({ 'model-name': 'auto', 'run-id': run(BETTER).run_id, alias: 'champion,latest-good' }),
+    );
+    expect(second.outputs).toMatchObject({ version: '2', 'champion-version': '1', 'previous-version': '1' });
+    expect(await aliasVersion('auto', 'champion')).toBe('2');
+    expect(await aliasVersion('auto', 'latest-good')).toBe('2');
+    expect(second.summary).toContain('@champion → version 2 (was 1)');
+    expect(second.summary).toContain('@latest-good → version 2 (new alias)');
+  });
+});
+
 describe('a model name with a quote', () => {
   it('still finds the earlier version of the run: one version after two runs', async () => {
     const name = "o'brien's churn";

@@ -60,20 +60,11 @@ function checkMetric(rule: MetricRule, input: GateInput): Check[] {
   const base = { metric: rule.metric, candidate, baseline: baselineValue };
 
   if (rule.threshold !== undefined) {
-    const threshold = rule.threshold;
-    const text = `${better(rule)} ${fmt(threshold)}`;
-    if (candidateProblem) {
-      checks.push({ ...base, kind: 'threshold', rule: text, verdict: 'fail', reason: candidateProblem });
-    } else {
-      const ok = compare(rule, candidate!, threshold);
-      checks.push({
-        ...base,
-        kind: 'threshold',
-        rule: text,
-        verdict: ok ? 'pass' : 'fail',
-        reason: `${fmt(candidate!)} ${ok ? better(rule) : worse(rule)} ${fmt(threshold)}`,
-      });
-    }
+    const text = `${better(rule)} ${fmt(rule.threshold)}`;
+    const verdict = candidateProblem
+      ? { verdict: 'fail' as const, reason: candidateProblem }
+      : thresholdVerdict(rule, candidate!, rule.threshold);
+    checks.push({ ...base, kind: 'threshold', rule: text, ...verdict });
   }
 
   const changes: { kind: RuleKind; amount: number }[] = [];
@@ -121,6 +112,14 @@ function changeUnavailable(
   }
   const problem = valueProblem(baselineValue, `the champion (${baseline.label})`);
   return problem ? { verdict: 'fail', reason: problem } : undefined;
+}
+
+function thresholdVerdict(rule: MetricRule, candidate: number, threshold: number): Pick<Check, 'verdict' | 'reason'> {
+  const ok = compare(rule, candidate, threshold);
+  return {
+    verdict: ok ? 'pass' : 'fail',
+    reason: `${fmt(candidate)} ${ok ? better(rule) : worse(rule)} ${fmt(threshold)}`,
+  };
 }
 
 function absoluteChange(
