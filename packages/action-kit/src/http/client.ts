@@ -41,6 +41,8 @@ export interface HttpClientOptions {
   /** Replaces the network, for tests that need no server. */
   fetch?: FetchLike;
   userAgent?: string;
+  /** A Host header other than the URL's, for gateway routing (Istio, Knative); fetch alone cannot send one. */
+  hostHeader?: string;
 }
 
 export interface RequestOptions {
@@ -234,7 +236,12 @@ export class HttpClient {
   }
 
   private networkFetch(url: string, init: Record<string, unknown>): Promise<Response> {
-    this.dispatcher ??= createDispatcher(this.options.tls ?? {}, this.logger, this.baseUrl?.host ?? new URL(url).host);
+    this.dispatcher ??= createDispatcher(
+      this.options.tls ?? {},
+      this.logger,
+      this.baseUrl?.host ?? new URL(url).host,
+      { hostHeader: this.options.hostHeader },
+    );
     return undiciFetch(url, { ...init, dispatcher: this.dispatcher } as never) as unknown as Promise<Response>;
   }
 }
