@@ -236,12 +236,9 @@ export class HttpClient {
   }
 
   private networkFetch(url: string, init: Record<string, unknown>): Promise<Response> {
-    this.dispatcher ??= createDispatcher(
-      this.options.tls ?? {},
-      this.logger,
-      this.baseUrl?.host ?? new URL(url).host,
-      { hostHeader: this.options.hostHeader },
-    );
+    this.dispatcher ??= createDispatcher(this.options.tls ?? {}, this.logger, this.baseUrl?.host ?? new URL(url).host, {
+      hostHeader: this.options.hostHeader,
+    });
     return undiciFetch(url, { ...init, dispatcher: this.dispatcher } as never) as unknown as Promise<Response>;
   }
 }
