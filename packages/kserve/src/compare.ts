@@ -65,9 +65,8 @@ function compareV2(expected: unknown, response: unknown, tolerance: number): Dif
       };
     }
     for (const field of ['shape', 'datatype'] as const) {
-      if (want[field] === undefined) continue;
-      const difference = compareValues(want[field], got[field], `${at}.${field}`, 0);
-      if (difference) return difference;
+      if (want[field] === undefined || JSON.stringify(want[field]) === JSON.stringify(got[field])) continue;
+      return { path: `${at}.${field}`, expected: want[field], got: got[field], why: `another ${field}` };
     }
     if (want.data !== undefined) {
       const wantData = Array.isArray(want.data) ? want.data.flat(Infinity) : want.data;
@@ -108,7 +107,8 @@ export function compareValues(
   if (isObject(expected)) {
     if (!isObject(got)) return { path: path || '$', expected, got, why: 'not an object' };
     for (const [key, value] of Object.entries(expected)) {
-      const child = path ? `${path}${memberPath(key)}` : key;
+      const member = memberPath(key);
+      const child = path || member.startsWith('[') ? `${path}${member}` : key;
       if (!(key in got)) return { path: child, expected: value, got: undefined, why: 'missing' };
       const difference = compareValues(value, got[key], child, tolerance);
       if (difference) return difference;

@@ -110,6 +110,9 @@ export async function waitUntilReady(options: ReadinessOptions, deps: ReadinessD
     const endpoint = `${stage.method} ${stage.path}`;
     let attempts = 0;
     let lastReason = '';
+    // Backoff restarts when the answer changes (refused → 503): the server is moving, look again soon.
+    let backoffAttempt = 0;
+    let lastAnswerKind: string | number | undefined;
     let lastOutcome: ProbeOutcome | undefined;
 
     for (;;) {
@@ -190,7 +193,10 @@ export async function waitUntilReady(options: ReadinessOptions, deps: ReadinessD
           auth: false,
         });
       }
-      const backoff = pollDelay(attempts, poll, random);
+      const answerKind = outcome.kind === 'answer' ? outcome.status : outcome.code;
+      backoffAttempt = answerKind === lastAnswerKind ? backoffAttempt + 1 : 1;
+      lastAnswerKind = answerKind;
+      const backoff = pollDelay(backoffAttempt, poll, random);
       const retryAfter = verdict.retryAfter ? parseRetryAfter(verdict.retryAfter, now) : undefined;
       const delay = Math.min(
         retryAfter !== undefined ? Math.min(retryAfter, MAX_RETRY_AFTER_MS) : backoff,

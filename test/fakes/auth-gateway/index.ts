@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -16,18 +16,22 @@ export interface AuthGatewayOptions {
   mode: 'redirect' | 'unauthorized';
   token: string;
   virtualHost?: string;
+  /** Answer every n-th inference POST with Envoy's 503, as an overloaded upstream does. */
+  failEveryNthPost?: number;
 }
 
 export interface AuthGateway {
   url: string;
   /** Requests seen, with the decision taken. */
-  seen: { method: string; path: string; host: string; decision: 'proxied' | 'refused' | 'no route' }[];
+  seen: { method: string; path: string; host: string; decision: 'proxied' | 'refused' | 'no route' | 'failed' }[];
   stop(): Promise<void>;
 }
 
 export async function startAuthGateway(options: AuthGatewayOptions): Promise<AuthGateway> {
   const upstream = new URL(options.upstream);
   const seen: AuthGateway['seen'] = [];
+  const agent = new Agent({ keepAlive: false });
+  let posts = 0;
   const server = createServer((req, res) => {
     const host = req.headers.host ?? '';
     const entry = { method: req.method ?? 'GET', path: req.url ?? '/', host };
@@ -41,8 +45,16 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
       refuse(req, res, options.mode);
       return;
     }
+    if (req.method === 'POST' && options.failEveryNthPost && ++posts % options.failEveryNthPost === 0) {
+      seen.push({ ...entry, decision: 'failed' });
+      req.resume();
+      res
+        .writeHead(503, { server: 'envoy', 'content-type': 'text/plain' })
+        .end('upstream connect error or disconnect/reset before headers');
+      return;
+    }
     seen.push({ ...entry, decision: 'proxied' });
-    proxy(req, res, upstream);
+    proxy(req, res, upstream, agent);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -52,6 +64,7 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      agent.destroy();
     },
   };
 }
@@ -82,11 +95,11 @@ function refuse(req: IncomingMessage, res: ServerResponse, mode: AuthGatewayOpti
     .end('Jwt is missing');
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, upstream: URL): void {
+function proxy(req: IncomingMessage, res: ServerResponse, upstream: URL, agent: Agent): void {
   const headers = { ...req.headers, host: upstream.host };
   delete headers.authorization;
   const forward = httpRequest(
-    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
