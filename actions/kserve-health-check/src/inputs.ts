@@ -15,14 +15,14 @@ const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Every input, validated up front: a bad one stops the action before any request is sent. */
-export function readConfig(inputs: Inputs): ActionConfig {
+export function readConfig(inputs: Inputs, mask: (secret: string) => void = maskSecret): ActionConfig {
   const url = inputs.url('url', { required: true });
   const model = inputs.matching('model', MODEL_NAME, 'a model name without spaces, "/", "?" or "#"', {
     required: true,
   })!;
   const protocol = inputs.enum('protocol', ['auto', 'v1', 'v2'] as const, 'auto');
   const token = inputs.secret('token');
-  const headers = readHeaders(inputs);
+  const headers = readHeaders(inputs, mask);
   const host = inputs.matching('host', HOST, 'a host name, optionally with :port (no scheme, no path)') ?? headers.host;
   delete headers.host;
 
@@ -94,7 +94,7 @@ export function readConfig(inputs: Inputs): ActionConfig {
 }
 
 /** `Name: value` lines; each value is masked on its own, since a line mask would miss it alone. */
-function readHeaders(inputs: Inputs): Record<string, string> {
+function readHeaders(inputs: Inputs, mask: (secret: string) => void): Record<string, string> {
   const raw = inputs.secret('headers');
   if (!raw) return {};
   let parsed: Record<string, string>;
@@ -111,7 +111,8 @@ function readHeaders(inputs: Inputs): Record<string, string> {
         `Input 'headers' has an invalid header name ${JSON.stringify(name)}: expected one "Name: value" a line`,
       );
     }
-    maskSecret(value);
+    // A Host is routing, not a credential: it stays readable in the log.
+    if (name.toLowerCase() !== 'host') mask(value);
     headers[name.toLowerCase()] = value;
   }
   return headers;

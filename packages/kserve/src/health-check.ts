@@ -1,19 +1,13 @@
 import type { Clock, HttpClient } from '@mlops-actions/action-kit/http';
 import { silentLogger, type Logger } from '@mlops-actions/action-kit/logger';
 import { summarizeLatencies, type LatencySummary, type LoadResult } from './load.js';
-import { inferencePath, payloadProtocol, type Protocol, type ProtocolChoice } from './protocol.js';
-import { waitUntilReady, type ReadinessResult } from './readiness.js';
+import { inferencePath, payloadProtocol, type Protocol } from './protocol.js';
+import { waitUntilReady, type ReadinessOptions, type ReadinessResult } from './readiness.js';
 import { evaluateSlo, formatRate, ms, type SloVerdict } from './slo.js';
 import { smokeInference, type SmokeResult } from './smoke.js';
 import { sendTimedRequests } from './timed-requests.js';
 
-export interface HealthCheckOptions {
-  model: string;
-  protocol: ProtocolChoice;
-  modelVersion?: string;
-  timeoutMs: number;
-  requestTimeoutMs: number;
-  notFoundGraceMs: number;
+export interface HealthCheckOptions extends Omit<ReadinessOptions, 'poll'> {
   /** A sample request; without one only readiness is checked. */
   payload?: unknown;
   expected?: unknown;
@@ -64,17 +58,7 @@ export async function checkHealth(options: HealthCheckOptions, deps: HealthCheck
   const inferenceProtocol =
     options.payload === undefined ? undefined : payloadProtocol(options.payload, options.protocol);
   const readiness = await logger.group(`Readiness of model ${options.model}`, () =>
-    waitUntilReady(
-      {
-        model: options.model,
-        protocol: inferenceProtocol ?? options.protocol,
-        modelVersion: options.modelVersion,
-        timeoutMs: options.timeoutMs,
-        requestTimeoutMs: options.requestTimeoutMs,
-        notFoundGraceMs: options.notFoundGraceMs,
-      },
-      deps,
-    ),
+    waitUntilReady({ ...options, protocol: inferenceProtocol ?? options.protocol }, deps),
   );
   const report: HealthReport = {
     model: options.model,
