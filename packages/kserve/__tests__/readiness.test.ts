@@ -201,6 +201,16 @@ describe('waitUntilReady: protocol detection and versions', () => {
     expect(calls.at(-1)).toBe('GET /prefix/v1/models/iris');
   });
 
+  it('waits for a host that does not resolve only during the grace period', async () => {
+    const { result, clock } = await run(
+      { 'GET /prefix/v2/health/live': [{ networkError: 'ENOTFOUND' }] },
+      { notFoundGraceMs: 3_000 },
+    );
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(3_000);
+    expect(clock.elapsed()).toBeLessThan(10_000);
+    expect(result.failure!.reason).toMatch(/^server live: the host does not resolve .*check url$/);
+  });
+
   it('says neither protocol answers when everything is 404 after the grace period (wrong url or host)', async () => {
     const { result } = await run({}, { notFoundGraceMs: 0 });
     expect(result.failure!.reason).toMatch(/no inference endpoints.*Check url .* and host/);

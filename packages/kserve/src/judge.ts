@@ -8,7 +8,7 @@ import { describeOutcome, parseJsonBody, type ProbeOutcome } from './probe.js';
  */
 export type Verdict =
   | { kind: 'pass'; body: unknown }
-  | { kind: 'wait'; reason: string; retryAfter?: string | null }
+  | { kind: 'wait'; reason: string; retryAfter?: string | null; onlyDuringGrace?: boolean }
   | { kind: 'not-found'; reason: string }
   | { kind: 'fail'; reason: string; auth?: boolean };
 
@@ -31,7 +31,12 @@ const TRANSIENT_NETWORK = new Set([
 export function judgeHealth(outcome: ProbeOutcome): Verdict {
   if (outcome.kind === 'unreachable') {
     if (outcome.code === 'ENOTFOUND') {
-      return { kind: 'fail', reason: `the host does not resolve (${outcome.reason}): check url` };
+      // A new DNS record may still be propagating, like a new route: waited for the grace period only.
+      return {
+        kind: 'wait',
+        reason: `the host does not resolve (${outcome.reason}): check url`,
+        onlyDuringGrace: true,
+      };
     }
     const transient = outcome.code === undefined || TRANSIENT_NETWORK.has(outcome.code);
     if (transient) return { kind: 'wait', reason: describeOutcome(outcome) };

@@ -174,6 +174,11 @@ export async function waitUntilReady(options: ReadinessOptions, deps: ReadinessD
         };
       }
 
+      if (verdict.onlyDuringGrace && elapsed() >= options.notFoundGraceMs) {
+        record('failed', describeOutcome(outcome));
+        return finish({ reason: `${stage.name}: ${verdict.reason}`, auth: false });
+      }
+
       // Waiting.
       if (verdict.reason !== lastReason) {
         logger.info(`${stage.name}: ${endpoint} not yet: ${verdict.reason}`);
