@@ -1,7 +1,8 @@
 import { formatDuration } from '@mlops-actions/action-kit/parse';
-import { parseRetryAfter, realClock, redactUrl, type Clock, type HttpClient } from '@mlops-actions/action-kit/http';
+import { parseRetryAfter, realClock, type Clock, type HttpClient } from '@mlops-actions/action-kit/http';
 import { silentLogger, type Logger } from '@mlops-actions/action-kit/logger';
 import { judgeHealth, type Verdict } from './judge.js';
+import { reportedVersions, servesVersion } from './model-version.js';
 import { describeOutcome, probe, type ProbeOutcome } from './probe.js';
 import { endpoints, type Protocol, type ProtocolChoice } from './protocol.js';
 import { describeServedModels, listServedModels } from './served-models.js';
@@ -55,9 +56,16 @@ export interface ReadinessResult {
 
 interface Stage {
   name: StageName;
-  method: 'GET';
   path: string;
 }
+
+/** What one answer means for the stage being polled. */
+type Step =
+  | { kind: 'pass' }
+  | { kind: 'skip'; detail: string }
+  | { kind: 'switch to v1' }
+  | { kind: 'fail'; reason: string; auth: boolean }
+  | { kind: 'wait'; reason: string; retryAfter?: string | null };
 
 const DEFAULT_POLL = { minMs: 250, maxMs: 5000 };
 /** Retry-After can ask for long waits; a readiness poll never sleeps more than this at once. */
@@ -69,148 +77,8 @@ const MAX_RETRY_AFTER_MS = 30_000;
  * spec's 4xx "not ready", 404 within the grace period) keep it waiting with backoff; 401/403,
  * any 3xx, an HTML page and a 404 past the grace period end it at once, with the reason.
  */
-export async function waitUntilReady(options: ReadinessOptions, deps: ReadinessDeps): Promise<ReadinessResult> {
-  const logger = deps.logger ?? silentLogger;
-  const clock = deps.clock ?? realClock;
-  const random = deps.random ?? Math.random;
-  const poll = options.poll ?? DEFAULT_POLL;
-  const paths = endpoints(options.model);
-  const started = clock.now();
-  const deadline = started + options.timeoutMs;
-  const elapsed = () => clock.now() - started;
-  const timeline: StageRecord[] = [];
-
-  let protocol: Protocol | undefined = options.protocol === 'auto' ? undefined : options.protocol;
-  const stagesFor = (p: Protocol): Stage[] =>
-    p === 'v1'
-      ? [{ name: 'model ready', method: 'GET', path: paths.v1Model }]
-      : [
-          { name: 'server live', method: 'GET', path: paths.v2Live },
-          { name: 'server ready', method: 'GET', path: paths.v2Ready },
-          { name: 'model ready', method: 'GET', path: paths.v2ModelReady },
-          { name: 'model version', method: 'GET', path: paths.v2Metadata },
-        ];
-  // Under auto, the V2 liveness probe doubles as protocol detection.
-  const stages: Stage[] = stagesFor(protocol ?? 'v2');
-  let modelVersion: string | undefined;
-  let metadata: unknown;
-
-  const finish = (failure?: ReadinessResult['failure']): ReadinessResult => ({
-    ready: failure === undefined,
-    protocol,
-    modelVersion,
-    metadata,
-    timeline,
-    elapsedMs: elapsed(),
-    failure,
-  });
-
-  for (let index = 0; index < stages.length; index++) {
-    const stage = stages[index]!;
-    const endpoint = `${stage.method} ${stage.path}`;
-    let attempts = 0;
-    let lastReason = '';
-    // Backoff restarts when the answer changes (refused → 503): the server is moving, look again soon.
-    let backoffAttempt = 0;
-    let lastAnswerKind: string | number | undefined;
-    let lastOutcome: ProbeOutcome | undefined;
-
-    for (;;) {
-      attempts++;
-      const remaining = deadline - clock.now();
-      const timeoutMs = Math.max(1000, Math.min(options.requestTimeoutMs, remaining));
-      const outcome = await probe(deps.client, stage.path, { timeoutMs });
-      lastOutcome = outcome;
-      let verdict: Verdict = judgeHealth(outcome);
-      const record = (outcomeName: StageRecord['outcome'], detail?: string) =>
-        timeline.push({ stage: stage.name, endpoint, outcome: outcomeName, attempts, atMs: elapsed(), detail });
-
-      if (verdict.kind === 'not-found' && protocol === undefined && stage.name === 'server live') {
-        const detected = await detectV1(deps.client, paths, timeoutMs);
-        if (detected) {
-          protocol = 'v1';
-          record('skipped', 'no V2 endpoints (404): the server speaks KServe V1');
-          logger.info(`GET ${paths.v2Live} answers 404 but GET ${paths.v1Model} answers: using KServe V1`);
-          stages.splice(index + 1, stages.length, ...stagesFor('v1'));
-          break;
-        }
-      }
-
-      if (verdict.kind === 'pass' && stage.name === 'model version') {
-        metadata = verdict.body;
-        const versions = reportedVersions(verdict.body);
-        modelVersion = versions[0];
-        if (options.modelVersion) {
-          const served = await servesVersion(deps.client, options, versions, timeoutMs);
-          if (served === true) modelVersion = options.modelVersion;
-          else verdict = { kind: 'wait', reason: served };
-        }
-      } else if (verdict.kind !== 'pass' && stage.name === 'model version' && !options.modelVersion) {
-        // Metadata is only informative without model-version: never block readiness on it.
-        record('skipped', `no model metadata: ${describeOutcome(outcome)}`);
-        break;
-      }
-
-      if (verdict.kind === 'pass') {
-        if (protocol === undefined) protocol = 'v2';
-        record('passed', describeOutcome(outcome));
-        logger.info(`${stage.name}: ${endpoint} passed after ${formatDuration(elapsed())} (${attempts} attempt(s))`);
-        break;
-      }
-
-      if (verdict.kind === 'fail') {
-        record('failed', describeOutcome(outcome));
-        return finish({ reason: `${stage.name}: ${verdict.reason}`, auth: verdict.auth === true });
-      }
-
-      if (verdict.kind === 'not-found') {
-        if (elapsed() >= options.notFoundGraceMs) {
-          record('failed', describeOutcome(outcome));
-          return finish({ reason: await notFoundReason(stage, outcome, protocol, options, deps), auth: false });
-        }
-        verdict = {
-          kind: 'wait',
-          reason: `${verdict.reason} (a 404 is waited out for ${formatDuration(options.notFoundGraceMs)} while routes propagate)`,
-        };
-      }
-
-      if (verdict.onlyDuringGrace && elapsed() >= options.notFoundGraceMs) {
-        record('failed', describeOutcome(outcome));
-        return finish({ reason: `${stage.name}: ${verdict.reason}`, auth: false });
-      }
-
-      // Waiting.
-      if (verdict.reason !== lastReason) {
-        logger.info(`${stage.name}: ${endpoint} not yet: ${verdict.reason}`);
-        lastReason = verdict.reason;
-      } else {
-        logger.debug(`${stage.name}: attempt ${attempts}: ${verdict.reason}`);
-      }
-      const now = clock.now();
-      if (now >= deadline) {
-        record('timed out', describeOutcome(lastOutcome));
-        const url = lastOutcome.url;
-        return finish({
-          reason:
-            `${stage.name}: not reached within ${formatDuration(options.timeoutMs)} ` +
-            `(${attempts} attempt(s) at ${endpoint}); the last answer from ${redactUrl(url)} was ${verdict.reason}. ` +
-            'If the model is still loading or rolling out, raise timeout; otherwise look at the server logs',
-          auth: false,
-        });
-      }
-      const answerKind = outcome.kind === 'answer' ? outcome.status : outcome.code;
-      backoffAttempt = answerKind === lastAnswerKind ? backoffAttempt + 1 : 1;
-      lastAnswerKind = answerKind;
-      const backoff = pollDelay(backoffAttempt, poll, random);
-      const retryAfter = verdict.retryAfter ? parseRetryAfter(verdict.retryAfter, now) : undefined;
-      const delay = Math.min(
-        retryAfter !== undefined ? Math.min(retryAfter, MAX_RETRY_AFTER_MS) : backoff,
-        deadline - now,
-      );
-      await clock.sleep(Math.max(0, delay));
-    }
-  }
-  return finish();
+export function waitUntilReady(options: ReadinessOptions, deps: ReadinessDeps): Promise<ReadinessResult> {
+  return new ReadinessRun(options, deps).run();
 }
 
 /** Doubling from minMs up to maxMs, with half the delay jittered so pollers do not march in step. */
@@ -219,67 +87,217 @@ export function pollDelay(attempt: number, poll: { minMs: number; maxMs: number 
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-async function detectV1(client: HttpClient, paths: ReturnType<typeof endpoints>, timeoutMs: number): Promise<boolean> {
-  const model = await probe(client, paths.v1Model, { timeoutMs });
-  if (model.kind === 'answer' && model.status !== 404) return true;
-  const list = await probe(client, paths.v1Models, { timeoutMs });
-  return list.kind === 'answer' && list.status === 200;
-}
+class ReadinessRun {
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly paths: ReturnType<typeof endpoints>;
+  private readonly started: number;
+  private readonly deadline: number;
+  private readonly timeline: StageRecord[] = [];
+  /** Undefined under auto until the server shows which protocol it has. */
+  private protocol?: Protocol;
+  private modelVersion?: string;
+  private metadata?: unknown;
 
-async function notFoundReason(
-  stage: Stage,
-  outcome: ProbeOutcome,
-  protocol: Protocol | undefined,
-  options: ReadinessOptions,
-  deps: ReadinessDeps,
-): Promise<string> {
-  const waited = formatDuration(options.notFoundGraceMs);
-  const answer = describeOutcome(outcome);
-  if (stage.name === 'model ready') {
-    const served = await listServedModels(deps.client, protocol ?? 'v2', options.requestTimeoutMs);
+  constructor(
+    private readonly options: ReadinessOptions,
+    private readonly deps: ReadinessDeps,
+  ) {
+    this.logger = deps.logger ?? silentLogger;
+    this.clock = deps.clock ?? realClock;
+    this.paths = endpoints(options.model);
+    this.started = this.clock.now();
+    this.deadline = this.started + options.timeoutMs;
+    this.protocol = options.protocol === 'auto' ? undefined : options.protocol;
+  }
+
+  async run(): Promise<ReadinessResult> {
+    // Under auto, the V2 liveness probe doubles as protocol detection.
+    const stages = this.stagesFor(this.protocol ?? 'v2');
+    for (let index = 0; index < stages.length; index++) {
+      const end = await this.pollStage(stages[index]!);
+      if (end.kind === 'fail') return this.result(end);
+      if (end.kind === 'switch to v1') {
+        this.protocol = 'v1';
+        stages.splice(index + 1, stages.length, ...this.stagesFor('v1'));
+      }
+    }
+    this.protocol ??= 'v2';
+    return this.result();
+  }
+
+  private stagesFor(protocol: Protocol): Stage[] {
+    if (protocol === 'v1') return [{ name: 'model ready', path: this.paths.v1Model }];
+    return [
+      { name: 'server live', path: this.paths.v2Live },
+      { name: 'server ready', path: this.paths.v2Ready },
+      { name: 'model ready', path: this.paths.v2ModelReady },
+      { name: 'model version', path: this.paths.v2Metadata },
+    ];
+  }
+
+  /** Polls one stage until it passes, is skipped, fails, or the deadline comes. */
+  private async pollStage(stage: Stage): Promise<Exclude<Step, { kind: 'wait' }>> {
+    const endpoint = `GET ${stage.path}`;
+    const backoff = new Backoff(this.options.poll ?? DEFAULT_POLL, this.deps.random ?? Math.random);
+    let lastReason = '';
+    for (let attempts = 1; ; attempts++) {
+      const timeoutMs = Math.max(1000, Math.min(this.options.requestTimeoutMs, this.deadline - this.clock.now()));
+      const outcome = await probe(this.deps.client, stage.path, { timeoutMs });
+      const step = await this.interpret(stage, outcome, timeoutMs);
+      const record = (result: StageRecord['outcome'], detail = describeOutcome(outcome)) =>
+        this.timeline.push({ stage: stage.name, endpoint, outcome: result, attempts, atMs: this.elapsed(), detail });
+
+      switch (step.kind) {
+        case 'pass':
+          record('passed');
+          this.logger.info(
+            `${stage.name}: ${endpoint} passed after ${formatDuration(this.elapsed())} (${attempts} attempt(s))`,
+          );
+          return step;
+        case 'skip':
+          record('skipped', step.detail);
+          return step;
+        case 'switch to v1':
+          record('skipped', 'no V2 endpoints (404): the server speaks KServe V1');
+          this.logger.info(
+            `GET ${this.paths.v2Live} answers 404 but GET ${this.paths.v1Model} answers: using KServe V1`,
+          );
+          return step;
+        case 'fail':
+          record('failed');
+          return step;
+      }
+
+      if (step.reason !== lastReason) this.logger.info(`${stage.name}: ${endpoint} not yet: ${step.reason}`);
+      else this.logger.debug(`${stage.name}: attempt ${attempts}: ${step.reason}`);
+      lastReason = step.reason;
+      const now = this.clock.now();
+      if (now >= this.deadline) {
+        record('timed out');
+        return {
+          kind: 'fail',
+          auth: false,
+          reason:
+            `${stage.name}: not reached within ${formatDuration(this.options.timeoutMs)} ` +
+            `(${attempts} attempt(s) at ${endpoint}); the last answer from ${outcome.url} was ${step.reason}. ` +
+            'If the model is still loading or rolling out, raise timeout; otherwise look at the server logs',
+        };
+      }
+      const retryAfter = step.retryAfter ? parseRetryAfter(step.retryAfter, now) : undefined;
+      const delay = retryAfter !== undefined ? Math.min(retryAfter, MAX_RETRY_AFTER_MS) : backoff.next(outcome);
+      await this.clock.sleep(Math.max(0, Math.min(delay, this.deadline - now)));
+    }
+  }
+
+  /** The stage-specific meaning of one answer, on top of the generic health verdict. */
+  private async interpret(stage: Stage, outcome: ProbeOutcome, timeoutMs: number): Promise<Step> {
+    const verdict: Verdict = judgeHealth(outcome);
+    const pastGrace = this.elapsed() >= this.options.notFoundGraceMs;
+    switch (verdict.kind) {
+      case 'pass':
+        return stage.name === 'model version' ? this.checkVersion(verdict.body, timeoutMs) : verdict;
+      case 'fail':
+        if (stage.name === 'model version' && !this.options.modelVersion) return this.noMetadata(outcome);
+        return { kind: 'fail', reason: `${stage.name}: ${verdict.reason}`, auth: verdict.auth === true };
+      case 'not-found':
+        if (this.protocol === undefined && stage.name === 'server live' && (await this.speaksV1(timeoutMs))) {
+          return { kind: 'switch to v1' };
+        }
+        if (stage.name === 'model version' && !this.options.modelVersion) return this.noMetadata(outcome);
+        if (pastGrace) return { kind: 'fail', reason: await this.notFoundReason(stage, outcome), auth: false };
+        return {
+          kind: 'wait',
+          reason: `${verdict.reason} (a 404 is waited out for ${formatDuration(this.options.notFoundGraceMs)} while routes propagate)`,
+        };
+      case 'wait':
+        if (stage.name === 'model version' && !this.options.modelVersion) return this.noMetadata(outcome);
+        if (verdict.onlyDuringGrace && pastGrace) {
+          return { kind: 'fail', reason: `${stage.name}: ${verdict.reason}`, auth: false };
+        }
+        return verdict;
+    }
+  }
+
+  /** Metadata is only informative without model-version: readiness never waits for it. */
+  private noMetadata(outcome: ProbeOutcome): Step {
+    return { kind: 'skip', detail: `no model metadata: ${describeOutcome(outcome)}` };
+  }
+
+  private async checkVersion(metadata: unknown, timeoutMs: number): Promise<Step> {
+    this.metadata = metadata;
+    const versions = reportedVersions(metadata);
+    this.modelVersion = versions[0];
+    const wanted = this.options.modelVersion;
+    if (!wanted) return { kind: 'pass' };
+    const served = await servesVersion(this.deps.client, this.options.model, wanted, versions, timeoutMs);
+    if (served !== true) return { kind: 'wait', reason: served };
+    this.modelVersion = wanted;
+    return { kind: 'pass' };
+  }
+
+  /** A V1 server answers for the model, or at least lists its models. */
+  private async speaksV1(timeoutMs: number): Promise<boolean> {
+    const model = await probe(this.deps.client, this.paths.v1Model, { timeoutMs });
+    if (model.kind === 'answer' && model.status !== 404) return true;
+    const list = await probe(this.deps.client, this.paths.v1Models, { timeoutMs });
+    return list.kind === 'answer' && list.status === 200;
+  }
+
+  private async notFoundReason(stage: Stage, outcome: ProbeOutcome): Promise<string> {
+    const waited = formatDuration(this.options.notFoundGraceMs);
+    const answer = describeOutcome(outcome);
+    if (stage.name === 'model ready') {
+      const served = await listServedModels(this.deps.client, this.protocol ?? 'v2', this.options.requestTimeoutMs);
+      return (
+        `model '${this.options.model}' not found: ${stage.path} still answered ${answer} after the ${waited} grace period; ` +
+        `${describeServedModels(served)}. Set model to the name the server serves (it often differs from the InferenceService name)`
+      );
+    }
+    if (this.protocol === undefined) {
+      return (
+        `no inference endpoints: neither GET ${this.paths.v2Live} (Open Inference Protocol) nor ` +
+        `GET ${this.paths.v1Model} (KServe V1) answered anything but 404 within ${waited} (${answer}). ` +
+        'Check url (keep any path prefix) and host (the gateway routes on it)'
+      );
+    }
     return (
-      `model '${options.model}' not found: ${stage.path} still answered ${answer} after the ${waited} grace period; ` +
-      `${describeServedModels(served)}. Set model to the name the server serves (it often differs from the InferenceService name)`
+      `${stage.path} answered ${answer} for ${waited}: the server does not have this endpoint here. ` +
+      `Check url (keep any path prefix), host, and protocol (now ${this.protocol})`
     );
   }
-  if (protocol === undefined) {
-    return (
-      `no inference endpoints: neither GET ${endpoints(options.model).v2Live} (Open Inference Protocol) nor ` +
-      `GET ${endpoints(options.model).v1Model} (KServe V1) answered anything but 404 within ${waited} (${answer}). ` +
-      'Check url (keep any path prefix) and host (the gateway routes on it)'
-    );
+
+  private elapsed(): number {
+    return this.clock.now() - this.started;
   }
-  return (
-    `${stage.path} answered ${answer} for ${waited}: the server does not have this endpoint here. ` +
-    `Check url (keep any path prefix), host, and protocol (now ${protocol})`
-  );
+
+  private result(failure?: { reason: string; auth: boolean }): ReadinessResult {
+    return {
+      ready: failure === undefined,
+      protocol: this.protocol,
+      modelVersion: this.modelVersion,
+      metadata: this.metadata,
+      timeline: this.timeline,
+      elapsedMs: this.elapsed(),
+      failure: failure && { reason: failure.reason, auth: failure.auth },
+    };
+  }
 }
 
-/** `versions` of V2 model metadata (KServe, MLServer, Triton); some servers also send `version`. */
-function reportedVersions(body: unknown): string[] {
-  if (body === null || typeof body !== 'object') return [];
-  const doc = body as { versions?: unknown; version?: unknown };
-  const versions = Array.isArray(doc.versions) ? doc.versions.filter((v) => typeof v === 'string') : [];
-  if (typeof doc.version === 'string' && !versions.includes(doc.version)) versions.push(doc.version);
-  return versions as string[];
-}
+/** Poll backoff that starts over when the answer changes (refused → 503): the server is moving. */
+class Backoff {
+  private attempt = 0;
+  private lastAnswer: string | number | undefined;
 
-/**
- * True when the model serves `modelVersion`: its metadata lists it (KServe, Triton), or the
- * versioned ready endpoint says so (MLServer keeps the version out of the metadata). Otherwise
- * why not, for the log: during a rollout the old version answers for a while.
- */
-async function servesVersion(
-  client: HttpClient,
-  options: ReadinessOptions,
-  versions: string[],
-  timeoutMs: number,
-): Promise<true | string> {
-  const wanted = options.modelVersion!;
-  if (versions.includes(wanted)) return true;
-  const path = endpoints(options.model).v2VersionReady(wanted);
-  const outcome = await probe(client, path, { timeoutMs });
-  if (outcome.kind === 'answer' && outcome.status === 200) return true;
-  const reported = versions.length ? `version ${versions.join(', ')}` : 'no version';
-  return `the model metadata reports ${reported} and GET ${path} answered ${describeOutcome(outcome)}: waiting for version ${wanted}`;
+  constructor(
+    private readonly poll: { minMs: number; maxMs: number },
+    private readonly random: () => number,
+  ) {}
+
+  next(outcome: ProbeOutcome): number {
+    const answer = outcome.kind === 'answer' ? outcome.status : outcome.code;
+    this.attempt = answer === this.lastAnswer ? this.attempt + 1 : 1;
+    this.lastAnswer = answer;
+    return pollDelay(this.attempt, this.poll, this.random);
+  }
 }
