@@ -53,7 +53,8 @@ describe('checkHealth', () => {
     expect(report).toMatchObject({ passed: true, ready: true, protocol: 'v2', modelVersion: '2' });
     expect(report.smoke).toMatchObject({ passed: true, compared: true, status: 200 });
     expect(report.load).toMatchObject({ errorRate: 0, concurrency: 2, result: { sent: 5, errors: 0 } });
-    expect(calls.filter((call) => call.startsWith('POST'))).toHaveLength(6);
+    // The smoke request, 5 untimed warm-up requests (at least one per worker), 5 timed ones.
+    expect(calls.filter((call) => call.startsWith('POST'))).toHaveLength(11);
     expect(calls.indexOf('POST /prefix/v2/models/iris/infer')).toBeGreaterThan(
       calls.indexOf('GET /prefix/v2/models/iris'),
     );
@@ -76,10 +77,10 @@ describe('checkHealth', () => {
 
   it('counts non-2xx timed answers as errors and fails the error-rate gate with the figures', async () => {
     const { report } = await run(
-      { ...v2Ready, 'POST /prefix/v2/models/iris/infer': [json(200, v2Answer), json(200, v2Answer), json(503, {})] },
+      { ...v2Ready, 'POST /prefix/v2/models/iris/infer': [...Array(7).fill(json(200, v2Answer)), json(503, {})] },
       { payload: v2Payload, requests: 4, maxErrorRate: 0.5 },
     );
-    // The smoke request and the first timed one get 200, then 503 repeats: 3 of 4 timed requests fail.
+    // The smoke request, the 5 warm-up requests and the first timed one get 200, then 503 repeats.
     expect(report.load!.result).toMatchObject({ sent: 4, errors: 3, errorKinds: { '503': 3 } });
     expect(report.failure).toEqual({
       stage: 'latency SLO',

@@ -62,6 +62,24 @@ describe('runTimedLoad', () => {
     expect(result.durationMs).toBe(55);
   });
 
+  it('sends the warm-up requests first, untimed and uncounted, at the same concurrency', async () => {
+    let calls = 0;
+    const callsWhenTimingStarted: number[] = [];
+    const send = async (): Promise<SendResult> => {
+      calls++;
+      return calls === 1 ? { ok: false, error: '503' } : { ok: true };
+    };
+    const now = () => {
+      callsWhenTimingStarted.push(calls);
+      return 0;
+    };
+    const result = await runTimedLoad({ requests: 4, concurrency: 2, send, warmup: 3, now });
+    expect(calls).toBe(7);
+    expect(callsWhenTimingStarted[0]).toBe(3);
+    expect(result).toMatchObject({ sent: 4, errors: 0 });
+    expect(result.latenciesMs).toHaveLength(4);
+  });
+
   it('uses no more workers than requests', async () => {
     const result = await runTimedLoad({ requests: 2, concurrency: 64, send: async () => ({ ok: true }) });
     expect(result).toMatchObject({ sent: 2, maxInFlight: 2 });
