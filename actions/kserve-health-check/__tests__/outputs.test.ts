@@ -26,6 +26,7 @@ describe('outputsOf', () => {
       'latency-p99-ms': '',
       'error-rate': '',
       'requests-sent': 0,
+      'requests-per-second': '',
       response: '',
     });
   });
@@ -54,6 +55,7 @@ describe('outputsOf', () => {
       'latency-p99-ms': 2.001,
       'error-rate': 0.333333,
       'requests-sent': 3,
+      'requests-per-second': 1000,
     });
   });
 });

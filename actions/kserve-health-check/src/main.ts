@@ -33,6 +33,7 @@ export function outputsOf(report: HealthReport): Record<string, string | number 
     'latency-p99-ms': figure(latency?.p99),
     'error-rate': report.load ? Number(report.load.errorRate.toFixed(6)) : '',
     'requests-sent': report.load?.result.sent ?? 0,
+    'requests-per-second': report.load ? Number(report.load.requestsPerSecond.toFixed(1)) : '',
     response: truncateUtf8(report.smoke?.body ?? '', RESPONSE_OUTPUT_LIMIT),
   };
 }
