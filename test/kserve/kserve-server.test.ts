@@ -104,6 +104,7 @@ describe('kserve-health-check against KServe', () => {
     expect(p50).toBeGreaterThan(0);
     expect(p50!).toBeLessThanOrEqual(p95!);
     expect(p95!).toBeLessThanOrEqual(p99!);
+    expect(Number(result.outputs['requests-per-second'])).toBeGreaterThan(0);
     expect(result.summary).toMatch(/\| 60 \| 4 \| .* \| 0% \| .* \| passed \|/);
   });
 
