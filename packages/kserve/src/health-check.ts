@@ -80,7 +80,7 @@ export async function checkHealth(options: HealthCheckOptions, deps: HealthCheck
     };
     return report;
   }
-  if (options.payload === undefined || !inferenceProtocol) {
+  if (!inferenceProtocol) {
     report.passed = true;
     return report;
   }
