@@ -271,20 +271,8 @@ export class ArgoCdController {
         .resources(record.key, now)
         .map((r) => ({ kind: r.kind, name: r.name, status: outcome.ok ? 'Synced' : 'SyncFailed', message: outcome.message })),
     };
-    if (outcome.ok) {
-      this.endOperation(record, now, 'Succeeded', outcome.message);
-    } else {
-      this.endOperation(record, now, 'Failed', `one or more objects failed to apply, reason: ${outcome.message}`);
-      if (state.operation.initiatedBy.automated) {
-        record.failedAutoSyncRevision = revisions.join(',');
-        record.conditions = record.conditions.filter((c) => c.type !== 'SyncError');
-        record.conditions.push({
-          type: 'SyncError',
-          message: `Failed last sync attempt to [${revisions.join(', ')}]: one or more objects failed to apply, reason: ${outcome.message}`,
-          lastTransitionTime: this.clock.iso(now),
-        });
-      }
-    }
+    if (outcome.ok) this.endOperation(record, now, 'Succeeded', outcome.message);
+    else this.endOperation(record, now, 'Failed', `one or more objects failed to apply, reason: ${outcome.message}`);
     // The controller compares again right after an operation (reconciledAt >= finishedAt).
     this.compareAfterOperation(record, now);
     return true;
@@ -303,6 +291,17 @@ export class ArgoCdController {
     state.finishedAt = this.clock.iso(now);
     record.operation = undefined;
     record.terminating = false;
+    if (phase !== 'Succeeded' && state.operation.initiatedBy.automated) {
+      // Auto-sync will not try this revision again: "Failed last sync attempt to …".
+      const revisions = state.operation.sync.revisions ?? [state.operation.sync.revision ?? ''];
+      record.failedAutoSyncRevision = revisions.join(',');
+      record.conditions = record.conditions.filter((c) => c.type !== 'SyncError');
+      record.conditions.push({
+        type: 'SyncError',
+        message: `Failed last sync attempt to [${revisions.join(', ')}]: ${message}`,
+        lastTransitionTime: this.clock.iso(now),
+      });
+    }
   }
 
   private updateHealth(record: AppRecord, now: number): boolean {
