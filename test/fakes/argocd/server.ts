@@ -61,6 +61,7 @@ export class ArgoCdApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly streams = new Set<ServerResponse>();
   private injected: { count: number; status: number; path?: RegExp }[] = [];
+  private readonly requestListeners = new Set<(request: RecordedRequest) => void>();
   readonly faults: Faults;
 
   constructor(
@@ -97,6 +98,12 @@ export class ArgoCdApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Calls `listener` with each request as it arrives (before it is answered). */
+  onRequest(listener: (request: RecordedRequest) => void): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
+  }
+
   count(method: string, path: RegExp): number {
     return this.requests.filter((r) => r.method === method && path.test(r.path)).length;
   }
@@ -106,6 +113,7 @@ export class ArgoCdApiServer {
     const query = Object.fromEntries(url.searchParams);
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query };
     this.requests.push(recorded);
+    for (const listener of this.requestListeners) listener(recorded);
     res.on('finish', () => (recorded.status = res.statusCode));
     try {
       const fault = this.injected.find((f) => f.count > 0 && (!f.path || f.path.test(url.pathname)));
