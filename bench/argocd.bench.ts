@@ -9,8 +9,8 @@
 //    refresh: none. The simulator's clock runs 100x faster (180 s pass in 1.8 real seconds); the
 //    commit lands when the action sends its first request, at a random phase of the polling
 //    cycle; the figure is the simulated time until the controller is Synced on that commit.
-import { runAction } from '../test/helpers/run-action.js';
-import { TOKENS, startArgoCdSimulator, type ArgoCdSimulator } from '../test/fakes/argocd/index.js';
+import { runWait } from '../test/argocd/scenario.js';
+import { GITOPS_REPO, startArgoCdSimulator, type ArgoCdSimulator } from '../test/fakes/argocd/index.js';
 import { median, round, type Figure } from './lib.js';
 
 const LATENCY_RUNS = 20;
@@ -46,16 +46,11 @@ async function detectionLatency(stream: boolean): Promise<number[]> {
       // over a poll interval so the final state falls at every phase of the polling cycle.
       sim.cluster.plan(sim.git.manifestsOf(pushed)!, { progressingMs: 600 + (run / LATENCY_RUNS) * 1000 });
       const final = syncedOn(sim, pushed, true);
-      const result = await runAction('wait-argocd-sync', {
-        inputs: {
-          server: sim.url,
-          token: TOKENS.ci,
-          application: 'iris',
-          revision: pushed,
-          stream: String(stream),
-          'poll-interval': stream ? '5s' : '1s',
-          timeout: '1m',
-        },
+      const result = await runWait(sim, {
+        revision: pushed,
+        stream: String(stream),
+        'poll-interval': stream ? '5s' : '1s',
+        timeout: '1m',
       });
       const exitedAt = performance.now();
       if (result.exitCode !== 0) throw new Error(`run ${run} failed:\n${result.stdout}`);
@@ -79,24 +74,14 @@ async function commitToSynced(refresh: 'normal' | 'none'): Promise<number[]> {
       let synced: Promise<number> | undefined;
       const pushed = sim.push({ manifests: 'next' });
       // The commit becomes visible in Git when the action starts (the bump step just pushed).
-      sim.git.reset('https://github.com/acme/gitops.git', sim.controller.get('iris')!.revisions[0]!);
+      sim.git.reset(GITOPS_REPO, sim.controller.get('iris')!.revisions[0]!);
       const stop = sim.server.onRequest(() => {
         stop();
-        sim.git.reset('https://github.com/acme/gitops.git', pushed);
+        sim.git.reset(GITOPS_REPO, pushed);
         pushedAt = sim.clock.now();
         synced = syncedOn(sim, pushed, false).then(() => sim.clock.now());
       });
-      const result = await runAction('wait-argocd-sync', {
-        inputs: {
-          server: sim.url,
-          token: TOKENS.ci,
-          application: 'iris',
-          revision: pushed,
-          refresh,
-          'poll-interval': '200ms',
-          timeout: '1m',
-        },
-      });
+      const result = await runWait(sim, { revision: pushed, refresh, 'poll-interval': '200ms', timeout: '1m' });
       if (result.exitCode !== 0) throw new Error(`run ${run} failed:\n${result.stdout}`);
       samples.push(((await synced!) - pushedAt) / 1000);
     } finally {

@@ -1,5 +1,11 @@
 import { runAction, type ActionResult } from '../helpers/run-action.js';
-import { GITHUB_TOKEN, TOKENS, startArgoCdSimulator, type ArgoCdSimulator, type SimulatorOptions } from '../fakes/argocd/index.js';
+import {
+  GITHUB_TOKEN,
+  TOKENS,
+  startArgoCdSimulator,
+  type ArgoCdSimulator,
+  type SimulatorOptions,
+} from '../fakes/argocd/index.js';
 
 /** Runs the bundled action against a simulator, with short intervals; every input can be overridden. */
 export function runWait(
@@ -24,7 +30,10 @@ export function runWait(
 export const githubInputs = { 'github-token': GITHUB_TOKEN, repository: 'acme/gitops' };
 
 /** A simulator for one test; always stopped, also when the test fails. */
-export async function withSimulator<T>(options: SimulatorOptions, fn: (sim: ArgoCdSimulator) => Promise<T>): Promise<T> {
+export async function withSimulator<T>(
+  options: SimulatorOptions,
+  fn: (sim: ArgoCdSimulator) => Promise<T>,
+): Promise<T> {
   const sim = await startArgoCdSimulator(options);
   try {
     return await fn(sim);

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ArgoCdClient, ArgoCdError, type Application, type StreamItem } from '../../packages/argocd/src/index.js';
-import { GITHUB_TOKEN, GITOPS_REPO, TOKENS, startArgoCdSimulator, type ArgoCdSimulator } from '../fakes/argocd/index.js';
+import {
+  GITHUB_TOKEN,
+  GITOPS_REPO,
+  TOKENS,
+  startArgoCdSimulator,
+  type ArgoCdSimulator,
+} from '../fakes/argocd/index.js';
 
 // The simulator's own contract (shared/reference/argocd.md), checked over HTTP with plain fetch
 // and with the package's client.
@@ -23,7 +29,10 @@ function client(token: string = TOKENS.ci): ArgoCdClient {
 }
 
 /** Reads stream items until `until` says stop. */
-async function collect(stream: AsyncGenerator<StreamItem>, until: (items: StreamItem[]) => boolean): Promise<StreamItem[]> {
+async function collect(
+  stream: AsyncGenerator<StreamItem>,
+  until: (items: StreamItem[]) => boolean,
+): Promise<StreamItem[]> {
   const items: StreamItem[] = [];
   for await (const item of stream) {
     items.push(item);
@@ -32,7 +41,10 @@ async function collect(stream: AsyncGenerator<StreamItem>, until: (items: Stream
   return items;
 }
 
-const events = (items: StreamItem[]) => items.filter((i) => i.kind === 'event').map((i) => (i as { event: { type: string; application: Application } }).event);
+const events = (items: StreamItem[]) =>
+  items
+    .filter((i) => i.kind === 'event')
+    .map((i) => (i as { event: { type: string; application: Application } }).event);
 
 beforeEach(async () => {
   sim = await startArgoCdSimulator({ pollingIntervalMs: 180_000, keepAliveMs: 30 });
@@ -49,17 +61,31 @@ describe('Argo CD simulator: authentication and information hiding', () => {
       status: 401,
       body: { error: 'no session information', code: 16, message: 'no session information', details: [] },
     });
-    expect((await call('/api/v1/applications/iris', { token: 'not-a-jwt' })).body.message).toBe('no session information');
-    expect((await call('/api/v1/applications/iris', { token: TOKENS.revoked })).body).toMatchObject({ code: 16, message: /invalid session/ });
+    expect((await call('/api/v1/applications/iris', { token: 'not-a-jwt' })).body.message).toBe(
+      'no session information',
+    );
+    expect((await call('/api/v1/applications/iris', { token: TOKENS.revoked })).body).toMatchObject({
+      code: 16,
+      message: /invalid session/,
+    });
   });
 
   it('accepts the token from the argocd.token cookie', async () => {
-    expect((await call('/api/v1/applications/iris', { token: null, headers: { cookie: `argocd.token=${TOKENS.ci}` } })).status).toBe(200);
+    expect(
+      (await call('/api/v1/applications/iris', { token: null, headers: { cookie: `argocd.token=${TOKENS.ci}` } }))
+        .status,
+    ).toBe(200);
   });
 
   it('serves userinfo without authentication: a bad token is loggedIn=false, not a 401', async () => {
-    expect(await call('/api/v1/session/userinfo', { token: TOKENS.revoked })).toMatchObject({ status: 200, body: { loggedIn: false } });
-    expect(await call('/api/v1/session/userinfo')).toMatchObject({ status: 200, body: { loggedIn: true, username: 'ci' } });
+    expect(await call('/api/v1/session/userinfo', { token: TOKENS.revoked })).toMatchObject({
+      status: 200,
+      body: { loggedIn: false },
+    });
+    expect(await call('/api/v1/session/userinfo')).toMatchObject({
+      status: 200,
+      body: { loggedIn: true, username: 'ci' },
+    });
   });
 
   it('hides a missing app behind 403 without project, and answers 404 with it', async () => {
@@ -94,7 +120,9 @@ describe('Argo CD simulator: Git, refresh and polling', () => {
     expect(refreshed.body.status.sync.revision).toBe(pushed);
     expect(refreshed.body.metadata.annotations['argocd.argoproj.io/refresh']).toBeUndefined();
     // Auto-sync starts an operation for the new revision.
-    expect(refreshed.body.operation?.sync?.revision ?? refreshed.body.status.operationState?.operation.sync.revision).toBe(pushed);
+    expect(
+      refreshed.body.operation?.sync?.revision ?? refreshed.body.status.operationState?.operation.sync.revision,
+    ).toBe(pushed);
   });
 
   it('sees a push without refresh only once the polling interval has passed', async () => {
@@ -110,7 +138,9 @@ describe('Argo CD simulator: Git, refresh and polling', () => {
   it('keeps a refresh queued when the refresh call hangs and the client gives up', async () => {
     sim.server.faults.hangRefresh = true;
     const pushed = sim.push();
-    await expect(client().getApplication({ name: 'iris' }, { refresh: 'normal', timeoutMs: 200, attempts: 1 })).rejects.toThrow(/timed out/);
+    await expect(
+      client().getApplication({ name: 'iris' }, { refresh: 'normal', timeoutMs: 200, attempts: 1 }),
+    ).rejects.toThrow(/timed out/);
     const app = await client().getApplication({ name: 'iris' });
     expect(app.status?.sync?.revision).toBe(pushed);
   });
@@ -119,7 +149,10 @@ describe('Argo CD simulator: Git, refresh and polling', () => {
     await sim.stop();
     sim = await startArgoCdSimulator({ refreshDelayMs: 60_000, refreshDeadlineMs: 100 });
     sim.deployedApp('iris');
-    expect(await call('/api/v1/applications/iris?refresh=normal')).toMatchObject({ status: 504, body: { code: 4, message: 'application refresh deadline exceeded' } });
+    expect(await call('/api/v1/applications/iris?refresh=normal')).toMatchObject({
+      status: 504,
+      body: { code: 4, message: 'application refresh deadline exceeded' },
+    });
   });
 
   it('reports a ComparisonError with sync status Unknown and keeps the last revision', async () => {
@@ -148,14 +181,23 @@ describe('Argo CD simulator: Git, refresh and polling', () => {
 describe('Argo CD simulator: operations', () => {
   it('refuses a pinned revision on an auto-sync app with FailedPrecondition as 400', async () => {
     const pushed = sim.push();
-    const answer = await call('/api/v1/applications/iris/sync', { method: 'POST', body: JSON.stringify({ revision: pushed }) });
-    expect(answer).toMatchObject({ status: 400, body: { code: 9, message: `Cannot sync to ${pushed}: auto-sync currently set to main` } });
+    const answer = await call('/api/v1/applications/iris/sync', {
+      method: 'POST',
+      body: JSON.stringify({ revision: pushed }),
+    });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { code: 9, message: `Cannot sync to ${pushed}: auto-sync currently set to main` },
+    });
   });
 
   it('runs a manual sync through Running to Succeeded, and refuses a second one meanwhile', async () => {
     sim.deployedApp('manual', { automated: false });
     const pushed = sim.push();
-    const started = await call('/api/v1/applications/manual/sync', { method: 'POST', body: JSON.stringify({ revision: pushed }) });
+    const started = await call('/api/v1/applications/manual/sync', {
+      method: 'POST',
+      body: JSON.stringify({ revision: pushed }),
+    });
     expect(started.status).toBe(200);
     expect(started.body.operation.sync.revision).toBe(pushed);
     const again = await call('/api/v1/applications/manual/sync', { method: 'POST', body: '{}' });
@@ -172,7 +214,9 @@ describe('Argo CD simulator: operations', () => {
 
   it('needs the sync permission', async () => {
     sim.deployedApp('manual', { automated: false });
-    expect((await call('/api/v1/applications/manual/sync', { method: 'POST', body: '{}', token: TOKENS.readOnly })).status).toBe(403);
+    expect(
+      (await call('/api/v1/applications/manual/sync', { method: 'POST', body: '{}', token: TOKENS.readOnly })).status,
+    ).toBe(403);
   });
 
   it('terminates a running operation, and says when there is none', async () => {
@@ -185,20 +229,32 @@ describe('Argo CD simulator: operations', () => {
     sim.deployedApp('iris');
     sim.push();
     await call('/api/v1/applications/iris?refresh=normal');
-    for (let i = 0; i < 50 && sim.controller.get('iris')!.operationState?.phase !== 'Running'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await call('/api/v1/applications/iris/operation', { method: 'DELETE' })).toMatchObject({ status: 200, body: {} });
-    for (let i = 0; i < 50 && sim.controller.get('iris')!.operationState?.phase !== 'Failed'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(sim.controller.get('iris')!.operationState).toMatchObject({ phase: 'Failed', message: 'Operation terminated' });
+    for (let i = 0; i < 50 && sim.controller.get('iris')!.operationState?.phase !== 'Running'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await call('/api/v1/applications/iris/operation', { method: 'DELETE' })).toMatchObject({
+      status: 200,
+      body: {},
+    });
+    for (let i = 0; i < 50 && sim.controller.get('iris')!.operationState?.phase !== 'Failed'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(sim.controller.get('iris')!.operationState).toMatchObject({
+      phase: 'Failed',
+      message: 'Operation terminated',
+    });
   });
 
   it('sets SyncError after a failed auto-sync and does not retry the same revision', async () => {
     const pushed = sim.push();
     sim.cluster.plan(sim.git.manifestsOf(pushed)!, { syncFails: 'admission webhook denied the request' });
     await call('/api/v1/applications/iris?refresh=normal');
-    for (let i = 0; i < 100 && !sim.controller.get('iris')!.conditions.length; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && !sim.controller.get('iris')!.conditions.length; i++)
+      await new Promise((r) => setTimeout(r, 10));
     const app = (await call('/api/v1/applications/iris')).body;
     expect(app.status.operationState.phase).toBe('Failed');
-    expect(app.status.conditions[0]).toMatchObject({ type: 'SyncError', message: expect.stringContaining(`Failed last sync attempt to [${pushed}]`) });
+    expect(app.status.conditions[0]).toMatchObject({
+      type: 'SyncError',
+      message: expect.stringContaining(`Failed last sync attempt to [${pushed}]`),
+    });
     await new Promise((r) => setTimeout(r, 50));
     expect((await call('/api/v1/applications/iris')).body.operation).toBeUndefined();
   });
@@ -212,10 +268,19 @@ describe('Argo CD simulator: operations', () => {
       ['ConfigMap', 'Healthy'],
     ]);
     await call('/api/v1/applications/iris?refresh=normal');
-    for (let i = 0; i < 100 && sim.cluster.applied('argocd/iris') !== sim.git.manifestsOf(pushed); i++) await new Promise((r) => setTimeout(r, 10));
-    const live = await client().liveResource({ name: 'iris' }, { kind: 'InferenceService', namespace: 'models', name: 'iris', group: 'serving.kserve.io', version: 'v1beta1' });
-    expect(live).toMatchObject({ metadata: { generation: 2 }, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] } });
-    expect((await call('/api/v1/applications/iris/resource?kind=Secret&resourceName=x&namespace=models')).status).toBe(404);
+    for (let i = 0; i < 100 && sim.cluster.applied('argocd/iris') !== sim.git.manifestsOf(pushed); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const live = await client().liveResource(
+      { name: 'iris' },
+      { kind: 'InferenceService', namespace: 'models', name: 'iris', group: 'serving.kserve.io', version: 'v1beta1' },
+    );
+    expect(live).toMatchObject({
+      metadata: { generation: 2 },
+      status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    expect((await call('/api/v1/applications/iris/resource?kind=Secret&resourceName=x&namespace=models')).status).toBe(
+      404,
+    );
   });
 
   it('lists apps without per-resource health (Argo CD 3.x)', async () => {
@@ -228,7 +293,9 @@ describe('Argo CD simulator: operations', () => {
 
 describe('Argo CD simulator: watch stream', () => {
   it('sends NDJSON by default: an initial ADDED snapshot, then MODIFIED events', async () => {
-    const response = await fetch(`${sim.url}/api/v1/stream/applications?name=iris`, { headers: { authorization: `Bearer ${TOKENS.ci}` } });
+    const response = await fetch(`${sim.url}/api/v1/stream/applications?name=iris`, {
+      headers: { authorization: `Bearer ${TOKENS.ci}` },
+    });
     expect(response.headers.get('content-type')).toBe('application/json');
     const reader = response.body!.getReader();
     let text = '';
@@ -238,14 +305,22 @@ describe('Argo CD simulator: watch stream', () => {
     while (text.split('\n').length < 3) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     await refreshing;
-    const lines = text.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines[0].result.type).toBe('ADDED');
     expect(lines[1].result.type).toBe('MODIFIED');
-    expect(Number(lines[1].result.application.metadata.resourceVersion)).toBeGreaterThan(Number(lines[0].result.application.metadata.resourceVersion));
+    expect(Number(lines[1].result.application.metadata.resourceVersion)).toBeGreaterThan(
+      Number(lines[0].result.application.metadata.resourceVersion),
+    );
   });
 
   it('frames SSE with data: lines and keep-alive comments', async () => {
-    const items = await collect(client().watch({ name: 'iris' }, { framing: 'sse' }), (got) => got.filter((i) => i.kind === 'keepalive').length >= 2);
+    const items = await collect(
+      client().watch({ name: 'iris' }, { framing: 'sse' }),
+      (got) => got.filter((i) => i.kind === 'keepalive').length >= 2,
+    );
     expect(events(items)).toHaveLength(1);
     expect(events(items)[0]!.type).toBe('ADDED');
   });
@@ -253,13 +328,19 @@ describe('Argo CD simulator: watch stream', () => {
   it('is silent, with status 200, for a missing or forbidden app', async () => {
     const missing = await collect(client().watch({ name: 'nope' }, { framing: 'sse' }), (got) => got.length >= 3);
     expect(events(missing)).toEqual([]);
-    const forbidden = await collect(client(TOKENS.otherProject).watch({ name: 'iris' }, { framing: 'sse' }), (got) => got.length >= 3);
+    const forbidden = await collect(
+      client(TOKENS.otherProject).watch({ name: 'iris' }, { framing: 'sse' }),
+      (got) => got.length >= 3,
+    );
     expect(events(forbidden)).toEqual([]);
   });
 
   it('fails before the first message with the HTTP status and a stream error body', async () => {
     const response = await call('/api/v1/stream/applications?name=iris', { token: TOKENS.revoked });
-    expect(response).toMatchObject({ status: 401, body: { error: { grpc_code: 16, http_code: 401, http_status: 'Unauthorized' } } });
+    expect(response).toMatchObject({
+      status: 401,
+      body: { error: { grpc_code: 16, http_code: 401, http_status: 'Unauthorized' } },
+    });
     const failure = await collect(client(TOKENS.revoked).watch({ name: 'iris' }), () => true).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ArgoCdError);
     expect((failure as ArgoCdError).unauthenticated).toBe(true);
@@ -267,9 +348,15 @@ describe('Argo CD simulator: watch stream', () => {
 
   it('resumes from a resourceVersion: an app not newer than it is not re-sent', async () => {
     const current = sim.controller.get('iris')!.resourceVersion;
-    const fresh = await collect(client().watch({ name: 'iris' }, { framing: 'sse', resourceVersion: String(current + 1) }), (got) => got.length >= 2);
+    const fresh = await collect(
+      client().watch({ name: 'iris' }, { framing: 'sse', resourceVersion: String(current + 1) }),
+      (got) => got.length >= 2,
+    );
     expect(events(fresh)).toEqual([]);
-    const same = await collect(client().watch({ name: 'iris' }, { framing: 'sse', resourceVersion: String(current) }), (got) => got.length >= 1);
+    const same = await collect(
+      client().watch({ name: 'iris' }, { framing: 'sse', resourceVersion: String(current) }),
+      (got) => got.length >= 1,
+    );
     expect(events(same)).toHaveLength(1);
   });
 
@@ -277,7 +364,10 @@ describe('Argo CD simulator: watch stream', () => {
     const stream = client().watch({ name: 'iris' }, { framing: 'sse' });
     await stream.next();
     sim.server.faults.dropStreams();
-    const failure = await collect(stream, () => false).then(() => 'ended', (e: unknown) => e);
+    const failure = await collect(stream, () => false).then(
+      () => 'ended',
+      (e: unknown) => e,
+    );
     expect(failure === 'ended' || failure instanceof ArgoCdError).toBe(true);
   });
 });
@@ -287,7 +377,10 @@ describe('Argo CD simulator: faults and the GitHub compare route', () => {
     sim.server.faults.failNext(2);
     expect(await call('/api/version')).toMatchObject({ status: 503, body: { code: 14 } });
     expect((await call('/api/version')).status).toBe(503);
-    expect(await call('/api/version')).toMatchObject({ status: 200, body: { Version: expect.stringMatching(/^v3\./) } });
+    expect(await call('/api/version')).toMatchObject({
+      status: 200,
+      body: { Version: expect.stringMatching(/^v3\./) },
+    });
   });
 
   it('relates commits like GitHub compare', async () => {
@@ -296,7 +389,10 @@ describe('Argo CD simulator: faults and the GitHub compare route', () => {
     const newer = sim.push();
     const stray = sim.git.orphan(GITOPS_REPO, base);
     const compare = (a: string, b: string, token = GITHUB_TOKEN) =>
-      call(`/github/repos/acme/gitops/compare/${a}...${b}`, { token: null, headers: { authorization: `Bearer ${token}` } });
+      call(`/github/repos/acme/gitops/compare/${a}...${b}`, {
+        token: null,
+        headers: { authorization: `Bearer ${token}` },
+      });
     expect((await compare(ours, newer)).body).toMatchObject({ status: 'ahead', ahead_by: 1 });
     expect((await compare(ours, base)).body).toMatchObject({ status: 'behind', behind_by: 1 });
     expect((await compare(ours, ours)).body.status).toBe('identical');

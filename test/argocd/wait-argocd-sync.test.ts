@@ -18,7 +18,12 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       const { sha } = sim.deployedApp('iris');
       const result = await runWait(sim, { revision: sha });
       expect(result.exitCode).toBe(0);
-      expect(result.outputs).toMatchObject({ revision: sha, 'sync-status': 'Synced', 'health-status': 'Healthy', superseded: 'false' });
+      expect(result.outputs).toMatchObject({
+        revision: sha,
+        'sync-status': 'Synced',
+        'health-status': 'Healthy',
+        superseded: 'false',
+      });
       expect(appGets(sim).filter((r) => r.query.refresh)).toEqual([]);
       expect(sim.server.count('GET', /^\/api\/v1\/stream\//)).toBe(0);
       expect(result.summary).toContain('Argo CD: iris');
@@ -32,7 +37,9 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       plan(sim, pushed, { progressingMs: 300 });
       const result = await runWait(sim, { revision: pushed });
       expect(result.exitCode).toBe(0);
-      expect(result.stdout).toContain(`Waiting (revision): deployed revision is ${old.slice(0, 12)}, not ${pushed.slice(0, 12)}`);
+      expect(result.stdout).toContain(
+        `Waiting (revision): deployed revision is ${old.slice(0, 12)}, not ${pushed.slice(0, 12)}`,
+      );
       expect(result.stdout).toMatch(/Waiting \(health\): health is Progressing/);
       expect(result.outputs.revision).toBe(pushed);
       expect(sim.cluster.applied('argocd/iris')).toBe(sim.git.manifestsOf(pushed));
@@ -66,10 +73,14 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       });
       const result = await runWait(sim, { revision: pushed, stream: false, 'poll-interval': '300ms' });
       expect(result.exitCode).toBe(1);
-      expect(result.errors.join('\n')).toMatch(/health is Degraded on .*InferenceService\/models\/iris Degraded \(Back-off restarting/);
+      expect(result.errors.join('\n')).toMatch(
+        /health is Degraded on .*InferenceService\/models\/iris Degraded \(Back-off restarting/,
+      );
       expect(result.stdout).toMatch(/Last observed state/);
       expect(JSON.parse(result.outputs['degraded-resources']!)).toEqual(
-        expect.arrayContaining([expect.objectContaining({ kind: 'InferenceService', name: 'iris', health: 'Degraded' })]),
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'InferenceService', name: 'iris', health: 'Degraded' }),
+        ]),
       );
       // Counted in requests, not time: at most one poll after the app turned Degraded.
       const pollsAfter = sim.server.requests.slice(degradedAt).filter((r) => r.path === '/api/v1/applications/iris');
@@ -84,7 +95,9 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       sim.server.faults.failNext(5);
       const result = await runWait(sim, { revision: pushed });
       expect(result.exitCode).toBe(0);
-      expect(sim.server.requests.filter((r) => r.path === '/api/version').map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 200]);
+      expect(sim.server.requests.filter((r) => r.path === '/api/version').map((r) => r.status)).toEqual([
+        503, 503, 503, 503, 503, 200,
+      ]);
     });
   });
 
@@ -93,7 +106,9 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       const { sha } = sim.deployedApp('iris');
       const result = await runWait(sim, { revision: sha, token: TOKENS.revoked });
       expect(result.exitCode).toBe(1);
-      expect(result.errors).toEqual([expect.stringMatching(/^Argo CD rejected the token: it is invalid, expired or revoked/)]);
+      expect(result.errors).toEqual([
+        expect.stringMatching(/^Argo CD rejected the token: it is invalid, expired or revoked/),
+      ]);
       expect(sim.server.count('GET', /userinfo$/)).toBe(1);
       expect(appGets(sim)).toEqual([]);
       expect(result.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(TOKENS.revoked);
@@ -251,9 +266,14 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       sim.deployedApp('iris');
       const pushed = sim.push();
       plan(sim, pushed, { inferenceServiceLagMs: 600 });
-      const result = await runWait(sim, { revision: pushed, resources: 'InferenceService/models/iris\nConfigMap/iris-config' });
+      const result = await runWait(sim, {
+        revision: pushed,
+        resources: 'InferenceService/models/iris\nConfigMap/iris-config',
+      });
       expect(result.exitCode).toBe(0);
-      expect(result.stdout).toMatch(/Waiting \(resources\): resources not ready: InferenceService\/models\/iris Progressing \(KServe has not reconciled generation 2/);
+      expect(result.stdout).toMatch(
+        /Waiting \(resources\): resources not ready: InferenceService\/models\/iris Progressing \(KServe has not reconciled generation 2/,
+      );
     });
   });
 
@@ -271,7 +291,9 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
   it('refuses bad inputs naming the input, the value and the accepted form', async () => {
     await withSimulator(SLOW_GIT, async (sim) => {
       const short = await runWait(sim, { revision: 'abc123' });
-      expect(short.errors).toEqual([`Input 'revision' has invalid value "abc123": expected a full 40-character hexadecimal Git commit SHA`]);
+      expect(short.errors).toEqual([
+        `Input 'revision' has invalid value "abc123": expected a full 40-character hexadecimal Git commit SHA`,
+      ]);
       const refresh = await runWait(sim, { refresh: 'soft' });
       expect(refresh.errors[0]).toMatch(/Input 'refresh' has invalid value "soft": expected one of normal, hard, none/);
       const resources = await runWait(sim, { resources: 'iris' });

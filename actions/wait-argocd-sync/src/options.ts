@@ -30,13 +30,24 @@ const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 export function readOptions(inputs: Inputs): ActionOptions {
   const server = inputs.url('server', { required: true });
   const token = inputs.secret('token', { required: true });
-  const name = inputs.matching('application', K8S_NAME, 'an Argo CD application name (lowercase letters, digits, - and .)', { required: true })!;
+  const name = inputs.matching(
+    'application',
+    K8S_NAME,
+    'an Argo CD application name (lowercase letters, digits, - and .)',
+    { required: true },
+  )!;
   const appNamespace = inputs.matching('app-namespace', K8S_NAME, 'a Kubernetes namespace name');
   const project = inputs.matching('project', K8S_NAME, 'an Argo CD project name');
-  const revision = inputs.matching('revision', /^[0-9a-fA-F]{40}$/, 'a full 40-character hexadecimal Git commit SHA')?.toLowerCase();
+  const revision = inputs
+    .matching('revision', /^[0-9a-fA-F]{40}$/, 'a full 40-character hexadecimal Git commit SHA')
+    ?.toLowerCase();
 
   const githubToken = inputs.secret('github-token');
-  const repository = inputs.matching('repository', /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'owner/name of the GitOps repository');
+  const repository = inputs.matching(
+    'repository',
+    /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/,
+    'owner/name of the GitOps repository',
+  );
   if (Boolean(githubToken) !== Boolean(repository)) {
     throw new InputError(
       `Inputs 'github-token' and 'repository' go together (the superseded check needs both): ${githubToken ? "'repository'" : "'github-token'"} is missing`,
@@ -45,7 +56,9 @@ export function readOptions(inputs: Inputs): ActionOptions {
 
   const caCert = inputs.string('ca-cert');
   if (caCert && !caCert.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new InputError("Input 'ca-cert' is invalid: expected PEM text with at least one -----BEGIN CERTIFICATE----- block");
+    throw new InputError(
+      "Input 'ca-cert' is invalid: expected PEM text with at least one -----BEGIN CERTIFICATE----- block",
+    );
   }
 
   return {

@@ -33,8 +33,14 @@ describe('StreamDecoder', () => {
 
 describe('parseGatewayError', () => {
   it('reads unary and stream error bodies', () => {
-    expect(parseGatewayError('{"error":"permission denied","code":7,"message":"permission denied","details":[]}')).toEqual({ grpcCode: 7, message: 'permission denied' });
-    expect(parseGatewayError('{"error":{"grpc_code":16,"http_code":401,"message":"no session information","http_status":"Unauthorized"}}')).toEqual({ grpcCode: 16, message: 'no session information' });
+    expect(
+      parseGatewayError('{"error":"permission denied","code":7,"message":"permission denied","details":[]}'),
+    ).toEqual({ grpcCode: 7, message: 'permission denied' });
+    expect(
+      parseGatewayError(
+        '{"error":{"grpc_code":16,"http_code":401,"message":"no session information","http_status":"Unauthorized"}}',
+      ),
+    ).toEqual({ grpcCode: 16, message: 'no session information' });
     expect(parseGatewayError('<html>bad gateway</html>')).toEqual({});
   });
 });
@@ -42,8 +48,13 @@ describe('parseGatewayError', () => {
 describe('resources', () => {
   it('parses Kind/name and Kind/namespace/name, and refuses anything else', () => {
     expect(parseResourceSelector('InferenceService/iris')).toEqual({ kind: 'InferenceService', name: 'iris' });
-    expect(parseResourceSelector('Deployment/models/iris')).toEqual({ kind: 'Deployment', namespace: 'models', name: 'iris' });
-    for (const bad of ['iris', 'a/b/c/d', 'Deployment//iris']) expect(() => parseResourceSelector(bad)).toThrow(/Kind\/name/);
+    expect(parseResourceSelector('Deployment/models/iris')).toEqual({
+      kind: 'Deployment',
+      namespace: 'models',
+      name: 'iris',
+    });
+    for (const bad of ['iris', 'a/b/c/d', 'Deployment//iris'])
+      expect(() => parseResourceSelector(bad)).toThrow(/Kind\/name/);
   });
 
   it('needs an InferenceService Ready for its current generation', () => {
@@ -66,14 +77,29 @@ describe('resources', () => {
       ],
       {
         nodes: [
-          { kind: 'InferenceService', namespace: 'models', name: 'iris', group: 'serving.kserve.io', version: 'v1beta1', health: { status: 'Healthy' } },
-          { kind: 'ConfigMap', namespace: 'models', name: 'iris-config', health: { status: 'Progressing', message: 'pending' } },
+          {
+            kind: 'InferenceService',
+            namespace: 'models',
+            name: 'iris',
+            group: 'serving.kserve.io',
+            version: 'v1beta1',
+            health: { status: 'Healthy' },
+          },
+          {
+            kind: 'ConfigMap',
+            namespace: 'models',
+            name: 'iris-config',
+            health: { status: 'Progressing', message: 'pending' },
+          },
         ],
       },
       {
         liveResource: async (ref) => {
           read.push(`${ref.kind}/${ref.namespace}/${ref.name}`);
-          return { metadata: { generation: 2 }, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] } };
+          return {
+            metadata: { generation: 2 },
+            status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] },
+          };
         },
       },
     );

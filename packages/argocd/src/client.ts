@@ -106,10 +106,15 @@ export class ArgoCdClient {
   }
 
   async sync(app: AppRef, request: SyncRequest): Promise<Application> {
-    return this.json(`start a sync of ${app.name}`, 'POST', `/api/v1/applications/${encodeURIComponent(app.name)}/sync`, {
-      json: { name: app.name, appNamespace: app.appNamespace, project: app.project, ...request },
-      idempotent: false,
-    });
+    return this.json(
+      `start a sync of ${app.name}`,
+      'POST',
+      `/api/v1/applications/${encodeURIComponent(app.name)}/sync`,
+      {
+        json: { name: app.name, appNamespace: app.appNamespace, project: app.project, ...request },
+        idempotent: false,
+      },
+    );
   }
 
   async terminateOperation(app: AppRef): Promise<void> {
@@ -237,7 +242,12 @@ export class ArgoCdClient {
   }
 
   private streamFailure(what: string, reason: string): ArgoCdError {
-    return new ArgoCdError(`${what}: the stream broke (${redactText(reason, [this.token])})`, undefined, undefined, undefined);
+    return new ArgoCdError(
+      `${what}: the stream broke (${redactText(reason, [this.token])})`,
+      undefined,
+      undefined,
+      undefined,
+    );
   }
 
   private async json<T>(

@@ -92,8 +92,14 @@ export function evaluate(app: Application, expectation: Expectation, facts: Fact
     if (expected && syncError?.message?.toLowerCase().includes(expected.toLowerCase())) {
       return failed(`Argo CD gave up syncing ${shortSha(expected)} (SyncError): ${syncError.message}`);
     }
-    if (comparisonError) return waiting('revision', `${revision.reason}; ComparisonError: ${comparisonError.message ?? ''}`);
-    return { outcome: 'waiting', stage: 'revision', reason: revision.reason, needs: revision.needs && { compare: revision.needs } };
+    if (comparisonError)
+      return waiting('revision', `${revision.reason}; ComparisonError: ${comparisonError.message ?? ''}`);
+    return {
+      outcome: 'waiting',
+      stage: 'revision',
+      reason: revision.reason,
+      needs: revision.needs && { compare: revision.needs },
+    };
   }
 
   const target = revision.deployed;
@@ -103,10 +109,14 @@ export function evaluate(app: Application, expectation: Expectation, facts: Fact
     return fail(operationFailure(summary, target));
   }
   if (syncError) return fail(`Argo CD will not retry the sync (SyncError): ${syncError.message ?? ''}`);
-  if (comparisonError) return waiting('sync', `ComparisonError (within the grace period): ${comparisonError.message ?? ''}`);
+  if (comparisonError)
+    return waiting('sync', `ComparisonError (within the grace period): ${comparisonError.message ?? ''}`);
   if (summary.operationInFlight) {
     const phase = summary.operationPhase || 'requested';
-    return waiting('operation', `an operation is in flight (${phase}${summary.operationMessage ? `: ${summary.operationMessage}` : ''})`);
+    return waiting(
+      'operation',
+      `an operation is in flight (${phase}${summary.operationMessage ? `: ${summary.operationMessage}` : ''})`,
+    );
   }
   if (summary.syncStatus !== 'Synced') return waiting('sync', `sync status is ${summary.syncStatus}`);
 
@@ -122,9 +132,11 @@ export function evaluate(app: Application, expectation: Expectation, facts: Fact
   }
 
   if (expectation.resources.length > 0) {
-    if (!facts.resourceChecks) return { outcome: 'waiting', stage: 'resources', reason: 'checking resources', needs: { resources: true } };
+    if (!facts.resourceChecks)
+      return { outcome: 'waiting', stage: 'resources', reason: 'checking resources', needs: { resources: true } };
     const degraded = facts.resourceChecks.filter((check) => check.health === 'Degraded');
-    if (degraded.length > 0 && expectation.health !== 'ignore') return fail(`resources are Degraded: ${describeChecks(degraded)}`);
+    if (degraded.length > 0 && expectation.health !== 'ignore')
+      return fail(`resources are Degraded: ${describeChecks(degraded)}`);
     const pending = facts.resourceChecks.filter((check) => !check.healthy);
     if (pending.length > 0) return waiting('resources', `resources not ready: ${describeChecks(pending)}`);
   }
@@ -160,7 +172,10 @@ function revisionState(summary: AppSummary, expectation: Expectation, facts: Fac
     if (relation === 'identical') return { state: 'matched', deployed: revision, superseded: false };
     if (relation === 'ahead') {
       if (expectation.superseded === 'fail') {
-        return { state: 'failed', reason: `Argo CD deployed ${shortSha(revision)}, a newer commit that already contains ${shortSha(expected)} (superseded: fail)` };
+        return {
+          state: 'failed',
+          reason: `Argo CD deployed ${shortSha(revision)}, a newer commit that already contains ${shortSha(expected)} (superseded: fail)`,
+        };
       }
       return { state: 'matched', deployed: revision, superseded: true };
     }
@@ -186,7 +201,10 @@ function describeResources(resources: readonly UnhealthyResource[]): string {
 
 function describeChecks(checks: readonly ResourceCheck[]): string {
   return checks
-    .map(({ selector: s, health, message }) => `${s.kind}/${s.namespace ? `${s.namespace}/` : ''}${s.name} ${health}${message ? ` (${message})` : ''}`)
+    .map(
+      ({ selector: s, health, message }) =>
+        `${s.kind}/${s.namespace ? `${s.namespace}/` : ''}${s.name} ${health}${message ? ` (${message})` : ''}`,
+    )
     .join('; ');
 }
 

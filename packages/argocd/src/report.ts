@@ -44,12 +44,15 @@ export function stateReport(result: WaitResult): string[] {
   }
   for (const condition of s.conditions) lines.push(`Condition ${condition.type}: ${condition.message ?? ''}`);
   for (const r of degradedResources(result)) {
-    lines.push(`Resource ${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.health}${r.message ? ` (${r.message})` : ''}`);
+    lines.push(
+      `Resource ${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.health}${r.message ? ` (${r.message})` : ''}`,
+    );
   }
   const failedSync = (result.app.status?.operationState?.syncResult?.resources ?? []).filter(
     (r) => r.status && r.status !== 'Synced' && r.status !== 'Pruned',
   );
-  for (const r of failedSync) lines.push(`Sync result ${r.kind}/${r.name}: ${r.status}${r.message ? ` (${r.message})` : ''}`);
+  for (const r of failedSync)
+    lines.push(`Sync result ${r.kind}/${r.name}: ${r.status}${r.message ? ` (${r.message})` : ''}`);
   return lines;
 }
 

@@ -75,9 +75,12 @@ export function operationRevisions(app: Application): string[] {
   const state = app.status?.operationState;
   const requested = state?.operation?.sync;
   const applied = state?.syncResult;
-  return [requested?.revision, ...(requested?.revisions ?? []), applied?.revision, ...(applied?.revisions ?? [])].filter(
-    (revision): revision is string => Boolean(revision),
-  );
+  return [
+    requested?.revision,
+    ...(requested?.revisions ?? []),
+    applied?.revision,
+    ...(applied?.revisions ?? []),
+  ].filter((revision): revision is string => Boolean(revision));
 }
 
 export function unhealthyResources(app: Application): UnhealthyResource[] {

@@ -101,7 +101,10 @@ export class Waiter {
         if (this.fatal) return this.finish({ outcome: 'failed', reason: this.fatal.message });
         if (this.now() >= deadline && !this.dirty) {
           return this.finish(
-            { outcome: 'failed', reason: `timed out after ${Math.round(this.options.timeoutMs / 1000)}s: ${verdict.reason}` },
+            {
+              outcome: 'failed',
+              reason: `timed out after ${Math.round(this.options.timeoutMs / 1000)}s: ${verdict.reason}`,
+            },
             'timed-out',
           );
         }
@@ -263,7 +266,7 @@ export class Waiter {
       if (signal.aborted) return;
       this.logger.warning(
         `The ${kind} refresh did not complete (${errorText(error)}). Argo CD keeps a refresh it has accepted queued, ` +
-          'and the wait carries on watching: the push is still seen, at the latest after Argo CD\'s Git polling interval.',
+          "and the wait carries on watching: the push is still seen, at the latest after Argo CD's Git polling interval.",
       );
     }
   }

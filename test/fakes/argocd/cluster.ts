@@ -98,7 +98,10 @@ export class ScriptedCluster implements ClusterState {
     if (!deployment) return { status: 'Missing' };
     const plan = this.planFor(deployment.manifests);
     if (now - deployment.appliedAt < (plan.progressingMs ?? 0)) {
-      return { status: 'Progressing', message: 'Waiting for rollout to finish: 0 of 1 updated replicas are available...' };
+      return {
+        status: 'Progressing',
+        message: 'Waiting for rollout to finish: 0 of 1 updated replicas are available...',
+      };
     }
     const status = plan.settlesTo ?? 'Healthy';
     return { status, message: status === 'Healthy' ? undefined : plan.message };

@@ -29,8 +29,15 @@ export interface OperationStateRecord {
   message: string;
   startedAt: string;
   finishedAt?: string;
-  operation: { sync: { revision?: string; revisions?: string[] }; initiatedBy: { username?: string; automated?: boolean } };
-  syncResult?: { revision?: string; revisions?: string[]; resources?: { kind: string; name: string; status: string; message: string }[] };
+  operation: {
+    sync: { revision?: string; revisions?: string[] };
+    initiatedBy: { username?: string; automated?: boolean };
+  };
+  syncResult?: {
+    revision?: string;
+    revisions?: string[];
+    resources?: { kind: string; name: string; status: string; message: string }[];
+  };
   retryCount: number;
 }
 
@@ -45,7 +52,10 @@ export interface AppRecord {
   key: string;
   resourceVersion: number;
   annotations: Record<string, string>;
-  operation?: { sync: { revision?: string; revisions?: string[] }; initiatedBy: { username?: string; automated?: boolean } };
+  operation?: {
+    sync: { revision?: string; revisions?: string[] };
+    initiatedBy: { username?: string; automated?: boolean };
+  };
   operationState?: OperationStateRecord;
   operationEndsAt?: number;
   terminating?: boolean;
@@ -112,7 +122,7 @@ export class ArgoCdController {
       nextPollAt: this.clock.now() + this.options.pollingIntervalMs,
     };
     this.apps.set(key, record);
-    this.compare(record, true);
+    this.compare(record);
     this.updateHealth(record, this.clock.now());
     this.changed(record);
     return record;
@@ -120,9 +130,9 @@ export class ArgoCdController {
 
   /** Puts the current desired state into the cluster, as if synced long ago. */
   seedDeployed(record: AppRecord): void {
-    this.compare(record, true);
+    this.compare(record);
     this.cluster.seed(record.key, record.revisions.join(','), this.desiredManifests(record), this.clock.now());
-    this.compare(record, true);
+    this.compare(record);
     this.updateHealth(record, this.clock.now());
     this.changed(record);
   }
@@ -173,13 +183,12 @@ export class ArgoCdController {
       let dirty = false;
       const refresh = record.annotations['argocd.argoproj.io/refresh'];
       if (refresh && now - (record.refreshSeenAt ?? now) >= this.options.refreshDelayMs) {
-        // User refreshes bypass the revision cache (CompareWithLatestForceResolve).
-        this.compare(record, true);
+        this.compare(record);
         delete record.annotations['argocd.argoproj.io/refresh'];
         record.nextPollAt = now + this.options.pollingIntervalMs;
         dirty = true;
       } else if (now >= record.nextPollAt) {
-        this.compare(record, false);
+        this.compare(record);
         record.nextPollAt = now + this.options.pollingIntervalMs;
         dirty = true;
       }
@@ -191,24 +200,26 @@ export class ArgoCdController {
   }
 
   /** Resolves each Git source's target revision and compares it with what the cluster runs. */
-  private compare(record: AppRecord, _forceResolve: boolean): void {
+  private compare(record: AppRecord): void {
     const now = this.clock.now();
     record.reconciledAt = this.clock.iso(now);
     record.conditions = record.conditions.filter((c) => c.type !== 'ComparisonError' && c.type !== 'InvalidSpecError');
-    if (record.invalidSpec) {
-      record.conditions.push({ type: 'InvalidSpecError', message: record.invalidSpec, lastTransitionTime: this.clock.iso(now) });
-      record.syncStatus = 'Unknown';
-      return;
-    }
-    if (record.comparisonError) {
-      // The last known revision stays; sync status becomes Unknown.
-      record.conditions.push({ type: 'ComparisonError', message: record.comparisonError, lastTransitionTime: this.clock.iso(now) });
+    // Either error leaves the last known revision in place, with sync status Unknown.
+    const blocking = record.invalidSpec
+      ? { type: 'InvalidSpecError', message: record.invalidSpec }
+      : record.comparisonError
+        ? { type: 'ComparisonError', message: record.comparisonError }
+        : undefined;
+    if (blocking) {
+      record.conditions.push({ ...blocking, lastTransitionTime: this.clock.iso(now) });
       record.syncStatus = 'Unknown';
       return;
     }
     const sources = this.sources(record);
     record.revisions = sources.map((source) =>
-      source.chart ? (source.targetRevision ?? '') : (this.git.resolve(source.repoURL, source.targetRevision ?? 'HEAD') ?? ''),
+      source.chart
+        ? (source.targetRevision ?? '')
+        : (this.git.resolve(source.repoURL, source.targetRevision ?? 'HEAD') ?? ''),
     );
     const desired = this.desiredManifests(record);
     record.syncStatus = this.cluster.applied(record.key) === desired ? 'Synced' : 'OutOfSync';
@@ -224,7 +235,11 @@ export class ArgoCdController {
 
   private desiredManifests(record: AppRecord, revisions = record.revisions): string {
     return this.sources(record)
-      .map((source, index) => (source.chart ? `${source.chart}@${revisions[index]}` : this.git.manifests(source.repoURL, revisions[index] ?? '')))
+      .map((source, index) =>
+        source.chart
+          ? `${source.chart}@${revisions[index]}`
+          : this.git.manifests(source.repoURL, revisions[index] ?? ''),
+      )
       .join('|');
   }
 
@@ -249,7 +264,10 @@ export class ArgoCdController {
         phase: 'Running',
         message: 'one or more tasks are running',
         startedAt: this.clock.iso(now),
-        operation: { sync: record.spec.sources ? { revisions } : { revision: revisions[0] }, initiatedBy: requested.initiatedBy },
+        operation: {
+          sync: record.spec.sources ? { revisions } : { revision: revisions[0] },
+          initiatedBy: requested.initiatedBy,
+        },
         retryCount: 0,
       };
       record.operationEndsAt = now + this.options.syncDurationMs;
@@ -267,9 +285,12 @@ export class ArgoCdController {
     const outcome = this.cluster.apply(record.key, revisions.join(','), manifests, now);
     state.syncResult = {
       ...(record.spec.sources ? { revisions } : { revision: revisions[0] }),
-      resources: this.cluster
-        .resources(record.key, now)
-        .map((r) => ({ kind: r.kind, name: r.name, status: outcome.ok ? 'Synced' : 'SyncFailed', message: outcome.message })),
+      resources: this.cluster.resources(record.key, now).map((r) => ({
+        kind: r.kind,
+        name: r.name,
+        status: outcome.ok ? 'Synced' : 'SyncFailed',
+        message: outcome.message,
+      })),
     };
     if (outcome.ok) this.endOperation(record, now, 'Succeeded', outcome.message);
     else this.endOperation(record, now, 'Failed', `one or more objects failed to apply, reason: ${outcome.message}`);

@@ -10,7 +10,10 @@ export interface GitSource {
   /** A key of the manifests the commit renders for the app; equal keys mean "no change". */
   manifests(repoURL: string, sha: string): string | undefined;
   /** GitHub compare semantics of head against base; undefined when either is unknown. */
-  compare(base: string, head: string): { status: 'ahead' | 'behind' | 'identical' | 'diverged'; aheadBy: number; behindBy: number } | undefined;
+  compare(
+    base: string,
+    head: string,
+  ): { status: 'ahead' | 'behind' | 'identical' | 'diverged'; aheadBy: number; behindBy: number } | undefined;
 }
 
 interface Commit {

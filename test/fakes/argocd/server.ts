@@ -43,7 +43,14 @@ export interface Faults {
 }
 
 const STATUS_OF_CODE: Record<number, number> = { 3: 400, 4: 504, 5: 404, 7: 403, 9: 400, 14: 503, 16: 401 };
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 const CODE_OF_STATUS: Record<number, number> = { 500: 2, 502: 14, 503: 14, 504: 4 };
 
 class ApiError extends Error {
@@ -73,13 +80,13 @@ export class ArgoCdApiServer {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    const self = this;
+    const streams = this.streams;
     this.faults = {
       failNext: (count, opts = {}) => this.injected.push({ count, status: opts.status ?? 503, path: opts.path }),
       hangRefresh: false,
       dropStreams() {
-        for (const stream of self.streams) stream.socket?.destroy();
-        self.streams.clear();
+        for (const stream of streams) stream.socket?.destroy();
+        streams.clear();
       },
     };
   }
@@ -127,7 +134,8 @@ export class ArgoCdApiServer {
       await this.route(req, res, url);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
-      if (error instanceof ApiError) return sendJson(res, STATUS_OF_CODE[error.code] ?? 500, gatewayError(error.code, error.message));
+      if (error instanceof ApiError)
+        return sendJson(res, STATUS_OF_CODE[error.code] ?? 500, gatewayError(error.code, error.message));
       sendJson(res, 500, gatewayError(2, error instanceof Error ? error.message : String(error)));
     }
   }
@@ -135,11 +143,16 @@ export class ArgoCdApiServer {
   private async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    if (method === 'GET' && path === '/api/version') return sendJson(res, 200, { Version: this.options.version ?? 'v3.5.1+sim' });
+    if (method === 'GET' && path === '/api/version')
+      return sendJson(res, 200, { Version: this.options.version ?? 'v3.5.1+sim' });
     if (method === 'GET' && path === '/api/v1/session/userinfo') {
       // The session service skips authentication: an unknown token is "not logged in", not a 401.
       const grant = this.grant(req);
-      return sendJson(res, 200, grant ? { loggedIn: true, username: grant.username, iss: 'argocd' } : { loggedIn: false });
+      return sendJson(
+        res,
+        200,
+        grant ? { loggedIn: true, username: grant.username, iss: 'argocd' } : { loggedIn: false },
+      );
     }
     if (method === 'GET' && path === '/api/v1/stream/applications') return this.watch(req, res, url);
 
@@ -154,7 +167,7 @@ export class ArgoCdApiServer {
     const project = url.searchParams.get('project') || (body.project as string) || '';
     const record = this.authorize(grant, name, appNamespace, project, 'get');
 
-    if (method === 'GET' && sub === '') return this.get(res, record, url.searchParams.get('refresh'), req);
+    if (method === 'GET' && sub === '') return this.get(res, record, url.searchParams.get('refresh'));
     if (method === 'GET' && sub === '/resource-tree') return sendJson(res, 200, this.tree(record));
     if (method === 'GET' && sub === '/resource') return this.resource(res, record, url.searchParams);
     if (method === 'POST' && sub === '/sync') {
@@ -206,24 +219,25 @@ export class ArgoCdApiServer {
     const namespace = appNamespace || DEFAULT_NAMESPACE;
     const enabled = namespace === DEFAULT_NAMESPACE || (this.options.appNamespaces ?? []).includes(namespace);
     const record = enabled ? this.controller.get(name, namespace) : undefined;
-    const denied = () => new ApiError(7, `permission denied: applications, ${action}, ${project || record?.spec.project || '*'}/${name}`);
+    const denied = () =>
+      new ApiError(7, `permission denied: applications, ${action}, ${project || record?.spec.project || '*'}/${name}`);
     if (!project) {
       if (!record || !this.allowed(grant, record.spec.project!, action)) throw denied();
       return record;
     }
-    if (!record || record.spec.project !== project) throw new ApiError(5, `applications.argoproj.io "${name}" not found`);
+    if (!record || record.spec.project !== project)
+      throw new ApiError(5, `applications.argoproj.io "${name}" not found`);
     if (!this.allowed(grant, project, action)) throw denied();
     return record;
   }
 
-  private async get(res: ServerResponse, record: AppRecord, refresh: string | null, req: IncomingMessage): Promise<void> {
+  private async get(res: ServerResponse, record: AppRecord, refresh: string | null): Promise<void> {
     if (!refresh) return sendJson(res, 200, render(record, this.controller));
     this.controller.requestRefresh(record, refresh === 'hard' ? 'hard' : 'normal');
     const after = record.resourceVersion;
     const startedAt = this.controller.clock.now();
     // Blocks until an event newer than the annotation patch shows the annotation gone.
     await new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
       const finish = () => {
         stop();
         clearInterval(timer);
@@ -236,7 +250,7 @@ export class ArgoCdApiServer {
           sendJson(res, 200, render(record, this.controller));
         }
       });
-      timer = setInterval(() => {
+      const timer = setInterval(() => {
         const waited = this.controller.clock.now() - startedAt;
         if (!this.faults.hangRefresh && waited > (this.options.refreshDeadlineMs ?? 60_000)) {
           finish();
@@ -256,7 +270,10 @@ export class ArgoCdApiServer {
       .filter((r) => this.allowed(grant, r.spec.project!, 'get'))
       // 3.x: the list API no longer carries per-resource health.
       .map((r) => render(r, this.controller, { resourceHealth: false }));
-    sendJson(res, 200, { metadata: { resourceVersion: String(Math.max(0, ...items.map((i) => Number(i.metadata.resourceVersion)))) }, items });
+    sendJson(res, 200, {
+      metadata: { resourceVersion: String(Math.max(0, ...items.map((i) => Number(i.metadata.resourceVersion)))) },
+      items,
+    });
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -267,7 +284,9 @@ export class ArgoCdApiServer {
       // An error before the first message sets the HTTP status; the body is one {"error":…}.
       const e = error as ApiError;
       const status = STATUS_OF_CODE[e.code]!;
-      return sendJson(res, status, { error: { grpc_code: e.code, http_code: status, message: e.message, http_status: STATUS_TEXT[status] } });
+      return sendJson(res, status, {
+        error: { grpc_code: e.code, http_code: status, message: e.message, http_status: STATUS_TEXT[status] },
+      });
     }
     const sse = /text\/event-stream/.test(req.headers.accept ?? '');
     const name = url.searchParams.get('name');
@@ -342,8 +361,17 @@ export class ArgoCdApiServer {
     const now = this.controller.clock.now();
     const found = this.controller.cluster
       .resources(record.key, now)
-      .find((r) => r.kind === params.get('kind') && r.name === params.get('resourceName') && (!params.get('namespace') || r.namespace === params.get('namespace')));
-    if (!found) throw new ApiError(5, `${params.get('kind')} "${params.get('resourceName')}" not found as part of application ${record.spec.name}`);
+      .find(
+        (r) =>
+          r.kind === params.get('kind') &&
+          r.name === params.get('resourceName') &&
+          (!params.get('namespace') || r.namespace === params.get('namespace')),
+      );
+    if (!found)
+      throw new ApiError(
+        5,
+        `${params.get('kind')} "${params.get('resourceName')}" not found as part of application ${record.spec.name}`,
+      );
     sendJson(res, 200, { manifest: JSON.stringify(found.manifest) });
   }
 
@@ -357,8 +385,16 @@ export class ArgoCdApiServer {
     const match = /^\/github\/repos\/[^/]+\/[^/]+\/compare\/([^/]+)$/.exec(url.pathname);
     const [base, head] = decodeURIComponent(match?.[1] ?? '').split('...');
     const relation = base && head ? github.git.compare(base, head) : undefined;
-    if (!relation) return sendJson(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
-    sendJson(res, 200, { status: relation.status, ahead_by: relation.aheadBy, behind_by: relation.behindBy, total_commits: relation.aheadBy, commits: [], files: [] });
+    if (!relation)
+      return sendJson(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    sendJson(res, 200, {
+      status: relation.status,
+      ahead_by: relation.aheadBy,
+      behind_by: relation.behindBy,
+      total_commits: relation.aheadBy,
+      commits: [],
+      files: [],
+    });
   }
 }
 
