@@ -165,6 +165,19 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
     });
   });
 
+  it('terminates the sync operation it started when it times out, if asked to', async () => {
+    await withSimulator({ ...SLOW_GIT, syncDurationMs: 600_000 }, async (sim) => {
+      sim.deployedApp('iris', { automated: false });
+      const pushed = sim.push();
+      const result = await runWait(sim, { revision: pushed, timeout: '2s', 'terminate-on-timeout': true });
+      expect(result.exitCode).toBe(1);
+      expect(result.errors[0]).toMatch(/timed out after 2s: an operation is in flight \(Running/);
+      expect(result.warnings.join('\n')).toMatch(/Terminated the sync operation this step started/);
+      expect(sim.server.count('DELETE', /\/operation$/)).toBe(1);
+      expect(sim.controller.get('iris')!.terminating || sim.controller.get('iris')!.operationState?.phase === 'Failed').toBe(true);
+    });
+  });
+
   it('fails on a ComparisonError that survives a hard refresh and the grace period', async () => {
     await withSimulator(SLOW_GIT, async (sim) => {
       sim.deployedApp('iris');

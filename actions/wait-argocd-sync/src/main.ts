@@ -58,6 +58,7 @@ export async function main(): Promise<void> {
       refresh: options.refresh,
       refreshTimeoutMs: options.refreshTimeoutMs,
       sync: options.sync,
+      terminateOnTimeout: options.terminateOnTimeout,
       stream: options.stream,
       comparer,
       logger,

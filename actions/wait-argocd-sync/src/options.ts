@@ -17,6 +17,7 @@ export interface ActionOptions {
   refresh: RefreshMode;
   refreshTimeoutMs: number;
   sync: SyncMode;
+  terminateOnTimeout: boolean;
   timeoutMs: number;
   pollIntervalMs: number;
   stream: boolean;
@@ -75,6 +76,7 @@ export function readOptions(inputs: Inputs): ActionOptions {
     refresh: inputs.enum('refresh', ['normal', 'hard', 'none'], 'normal'),
     refreshTimeoutMs: inputs.duration('refresh-timeout', '15s', { min: 100, max: 300_000 }),
     sync: inputs.enum('sync', ['auto', 'always', 'never'], 'auto'),
+    terminateOnTimeout: inputs.boolean('terminate-on-timeout', false),
     timeoutMs: inputs.duration('timeout', '10m', { min: 1_000, max: 6 * 3_600_000 }),
     pollIntervalMs: inputs.duration('poll-interval', '5s', { min: 100, max: 300_000 }),
     stream: inputs.boolean('stream', true),

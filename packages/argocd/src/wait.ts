@@ -20,6 +20,8 @@ export interface WaitOptions {
   /** The refresh call blocks until the controller has processed it, and can hang: cut it short. */
   refreshTimeoutMs: number;
   sync: SyncMode;
+  /** On timeout, terminate a sync operation this step started. */
+  terminateOnTimeout?: boolean;
   /** Observe through the watch stream as well as the periodic GET. */
   stream: boolean;
   streamIdleTimeoutMs?: number;
@@ -100,6 +102,7 @@ export class Waiter {
         await this.changeOrDeadline(deadline);
         if (this.fatal) return this.finish({ outcome: 'failed', reason: this.fatal.message });
         if (this.now() >= deadline && !this.dirty) {
+          await this.terminateOwnOperation();
           return this.finish(
             {
               outcome: 'failed',
@@ -333,6 +336,21 @@ export class Waiter {
       this.observed.reconnects++;
       // Like the CLI: reconnect after about a second; back off while it keeps failing.
       await sleep(Math.min(10_000, Math.min(1_000, this.options.pollIntervalMs) * 2 ** Math.min(failures, 4)), signal);
+    }
+  }
+
+  /**
+   * On timeout, ends an operation this step started and that still runs, so the next attempt
+   * is not refused with "another operation is already in progress". Others' operations are left alone.
+   */
+  private async terminateOwnOperation(): Promise<void> {
+    if (!this.options.terminateOnTimeout || this.timings.syncRequestedAt === undefined) return;
+    if (!summarize(this.latest).operationInFlight) return;
+    try {
+      await this.client.terminateOperation(this.options.app);
+      this.logger.warning(`Terminated the sync operation this step started on ${this.options.app.name}`);
+    } catch (error) {
+      this.logger.warning(`Could not terminate the sync operation this step started: ${errorText(error)}`);
     }
   }
 
