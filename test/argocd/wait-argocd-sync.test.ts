@@ -71,7 +71,7 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       sim.controller.onChange((app) => {
         if (degradedAt < 0 && app.health.status === 'Degraded') degradedAt = sim.server.requests.length;
       });
-      const result = await runWait(sim, { revision: pushed, stream: false, 'poll-interval': '300ms' });
+      const result = await runWait(sim, { revision: pushed, stream: false, 'poll-interval': '1s' });
       expect(result.exitCode).toBe(1);
       expect(result.errors.join('\n')).toMatch(
         /health is Degraded on .*InferenceService\/models\/iris Degraded \(Back-off restarting/,
@@ -174,7 +174,9 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       expect(result.errors[0]).toMatch(/timed out after 2s: an operation is in flight \(Running/);
       expect(result.warnings.join('\n')).toMatch(/Terminated the sync operation this step started/);
       expect(sim.server.count('DELETE', /\/operation$/)).toBe(1);
-      expect(sim.controller.get('iris')!.terminating || sim.controller.get('iris')!.operationState?.phase === 'Failed').toBe(true);
+      expect(
+        sim.controller.get('iris')!.terminating || sim.controller.get('iris')!.operationState?.phase === 'Failed',
+      ).toBe(true);
     });
   });
 
@@ -206,10 +208,14 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
   });
 
   it('carries on when the refresh call hangs, and sees the push at the next Git poll', async () => {
-    await withSimulator({ pollingIntervalMs: 1_000, refreshDelayMs: 60_000 }, async (sim) => {
+    await withSimulator({ pollingIntervalMs: 180_000, refreshDelayMs: 600_000 }, async (sim) => {
       sim.server.faults.hangRefresh = true;
       sim.deployedApp('iris');
       const pushed = sim.push();
+      // Argo CD's next Git poll comes well after the action has given up on the refresh call.
+      sim.server.onRequest((request) => {
+        if (request.query.refresh) sim.controller.get('iris')!.nextPollAt = sim.clock.now() + 1_500;
+      });
       const result = await runWait(sim, { revision: pushed, 'refresh-timeout': '500ms' });
       expect(result.exitCode).toBe(0);
       expect(result.warnings.join('\n')).toMatch(/normal refresh did not complete \(.*timed out/);
