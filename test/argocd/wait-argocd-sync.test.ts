@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { GITOPS_REPO, TOKENS, type ArgoCdSimulator } from '../fakes/argocd/index.js';
+import { selfSignedCertificate } from '../helpers/tls.js';
 import { appGets, githubInputs, runWait, withSimulator } from './scenario.js';
 
 // End-to-end: the bundled action (dist/index.js under Node 24, as the runner starts it) against
@@ -304,6 +305,22 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       expect(result.outputs.revision).toBe(sha);
       expect(result.outputs['application-url']).toBe(`${sim.url}/applications/team-a/iris`);
       expect(result.warnings[0]).toMatch(/No revision given/);
+    });
+  });
+
+  it('talks HTTPS to a server signed by a private CA given as ca-cert, stream included, and refuses it without', async () => {
+    const tls = selfSignedCertificate();
+    await withSimulator({ ...SLOW_GIT, tls }, async (sim) => {
+      sim.deployedApp('iris');
+      const pushed = sim.push();
+      const untrusted = await runWait(sim, { revision: pushed });
+      expect(untrusted.exitCode).toBe(1);
+      expect(untrusted.errors[0]).toMatch(
+        /^Cannot talk to the Argo CD API at https:\/\/127\.0\.0\.1:\d+: .*certificate.*ca-cert/,
+      );
+      const trusted = await runWait(sim, { revision: pushed, 'ca-cert': tls.cert, 'poll-interval': '5m' });
+      expect(trusted.exitCode).toBe(0);
+      expect(sim.server.count('GET', /^\/api\/v1\/stream\/applications$/)).toBeGreaterThanOrEqual(1);
     });
   });
 

@@ -78,8 +78,18 @@ export class ArgoCdClient {
     });
   }
 
+  /**
+   * The first request of a run. A certificate that does not verify will not verify on the next
+   * attempt either: that failure is thrown at once, anything else gets the usual retries.
+   */
   async version(): Promise<{ Version?: string }> {
-    return this.json('read the server version', 'GET', '/api/version');
+    const what = 'read the server version';
+    try {
+      return await this.json(what, 'GET', '/api/version', { retry: { maxAttempts: 1 } });
+    } catch (error) {
+      if (isTlsVerificationFailure(error)) throw error;
+      return this.json(what, 'GET', '/api/version');
+    }
   }
 
   /** Who the token belongs to. Argo CD serves this without authentication: a bad token reads as `loggedIn: false`. */
@@ -269,6 +279,13 @@ export class ArgoCdClient {
     this.dispatcher ??= createDispatcher(this.options.tls ?? {}, this.logger, redactUrl(this.server));
     return undiciFetch(url, { ...init, dispatcher: this.dispatcher } as never) as unknown as Promise<Response>;
   }
+}
+
+const TLS_FAILURE = /CERT|SELF_SIGNED|SIGNATURE|ERR_TLS/;
+
+function isTlsVerificationFailure(error: unknown): boolean {
+  const code = ((error as { cause?: { code?: string } }).cause?.code ?? '').toUpperCase();
+  return TLS_FAILURE.test(code);
 }
 
 function appQuery(app: AppRef): Record<string, string | undefined> {

@@ -72,6 +72,7 @@ export async function startArgoCdSimulator(options: SimulatorOptions = {}): Prom
     keepAliveMs: options.keepAliveMs,
     refreshDeadlineMs: options.refreshDeadlineMs,
     version: options.version,
+    tls: options.tls,
     github: { git, token: GITHUB_TOKEN },
   });
   const url = await server.listen();

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { ArgoCdController, DEFAULT_NAMESPACE, type AppRecord } from './controller.js';
 import type { ScriptedGit } from './git.js';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   /** Simulated ms after which a blocked refresh GET gives up. Argo CD: about 60 s. */
   refreshDeadlineMs?: number;
   version?: string;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
   github?: { git: ScriptedGit; token: string };
 }
 
@@ -75,8 +78,9 @@ export class ArgoCdApiServer {
     private readonly controller: ArgoCdController,
     private readonly options: ServerOptions,
   ) {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (socket) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
+    this.server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
@@ -95,7 +99,7 @@ export class ArgoCdApiServer {
     return new Promise((resolve) => {
       this.server.listen(0, '127.0.0.1', () => {
         const { port } = this.server.address() as { port: number };
-        resolve(`http://127.0.0.1:${port}`);
+        resolve(`${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`);
       });
     });
   }
