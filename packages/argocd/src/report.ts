@@ -70,7 +70,7 @@ export function summaryMarkdown(result: WaitResult, context: SummaryContext): st
     .heading(`${icon} Argo CD: ${context.application}`, 3)
     .paragraph(`${link(context.application, context.applicationUrl)}: ${result.reason}`)
     .table(
-      ['', 'value'],
+      ['what', 'value'],
       [
         ['expected revision', context.expectedRevision ? code(context.expectedRevision) : 'any (no revision given)'],
         ['deployed revision', result.deployedRevision ? code(result.deployedRevision) : undefined],
@@ -82,16 +82,17 @@ export function summaryMarkdown(result: WaitResult, context: SummaryContext): st
     );
   const t = result.timings;
   const since = (at: number | undefined) => (at === undefined ? undefined : `+${formatDuration(at - t.startedAt)}`);
+  const steps: [string, number | undefined][] = [
+    ['refresh requested', t.refreshRequestedAt],
+    ['sync requested', t.syncRequestedAt],
+    ['revision seen', t.revisionSeenAt],
+    ['synced', t.syncedAt],
+    ['healthy', t.healthyAt],
+    ['finished', t.finishedAt],
+  ];
   md.table(
-    ['step', 'after start'],
-    [
-      ['refresh requested', since(t.refreshRequestedAt)],
-      ['sync requested', since(t.syncRequestedAt)],
-      ['revision seen', since(t.revisionSeenAt)],
-      ['synced', since(t.syncedAt)],
-      ['healthy', since(t.healthyAt)],
-      ['finished', since(t.finishedAt)],
-    ],
+    ['step', 'after the wait started'],
+    steps.filter(([, at]) => at !== undefined).map(([step, at]) => [step, since(at)]),
   );
   const unhealthy = degradedResources(result);
   if (unhealthy.length > 0) {
