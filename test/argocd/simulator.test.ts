@@ -360,6 +360,12 @@ describe('Argo CD simulator: watch stream', () => {
     expect(events(same)).toHaveLength(1);
   });
 
+  it('sends no keep-alives in NDJSON framing: the client ends an idle stream itself', async () => {
+    const stream = client().watch({ name: 'iris' }, { framing: 'ndjson', idleTimeoutMs: 100 });
+    expect((await stream.next()).value).toMatchObject({ kind: 'event' });
+    await expect(stream.next()).rejects.toThrow(/the stream broke \(no data for 100 ms\)/);
+  });
+
   it('drops open streams on demand', async () => {
     const stream = client().watch({ name: 'iris' }, { framing: 'sse' });
     await stream.next();

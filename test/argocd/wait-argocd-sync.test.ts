@@ -321,6 +321,9 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       const trusted = await runWait(sim, { revision: pushed, 'ca-cert': tls.cert, 'poll-interval': '5m' });
       expect(trusted.exitCode).toBe(0);
       expect(sim.server.count('GET', /^\/api\/v1\/stream\/applications$/)).toBeGreaterThanOrEqual(1);
+      const insecure = await runWait(sim, { revision: pushed, 'insecure-skip-tls-verify': true });
+      expect(insecure.exitCode).toBe(0);
+      expect(insecure.warnings.join('\n')).toMatch(/TLS certificate verification is off/);
     });
   });
 
