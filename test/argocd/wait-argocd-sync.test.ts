@@ -246,6 +246,20 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
     });
   });
 
+  it('fails when the application is deleted while it waits', async () => {
+    await withSimulator(SLOW_GIT, async (sim) => {
+      sim.deployedApp('iris');
+      const pushed = sim.push();
+      plan(sim, pushed, { progressingMs: 60_000 });
+      sim.controller.onChange((app) => {
+        if (app.health.status === 'Progressing' && !app.deleted) setImmediate(() => sim.controller.deleteApp(app));
+      });
+      const result = await runWait(sim, { revision: pushed });
+      expect(result.exitCode).toBe(1);
+      expect(result.errors[0]).toMatch(/Application iris was deleted while waiting for it|permission denied/);
+    });
+  });
+
   it('superseded: warn succeeds on a newer commit that contains ours, with a warning', async () => {
     await withSimulator(SLOW_GIT, async (sim) => {
       sim.deployedApp('iris');
