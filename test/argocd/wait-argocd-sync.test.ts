@@ -273,6 +273,19 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
     });
   });
 
+  it('with only one of github-token and repository, waits for the exact revision instead of failing', async () => {
+    await withSimulator(SLOW_GIT, async (sim) => {
+      sim.deployedApp('iris');
+      const ours = sim.push();
+      sim.push();
+      const result = await runWait(sim, { revision: ours, repository: 'acme/gitops', timeout: '2s' });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toMatch(/without both github-token and repository/);
+      expect(result.errors[0]).toMatch(/timed out after 2s: deployed revision is/);
+      expect(sim.server.count('GET', /^\/github\//)).toBe(0);
+    });
+  });
+
   it('superseded: fail fails on a newer commit that contains ours', async () => {
     await withSimulator(SLOW_GIT, async (sim) => {
       sim.deployedApp('iris');

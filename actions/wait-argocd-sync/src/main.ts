@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
   }
   if (expectation.superseded !== 'wait' && !options.github) {
     logger.info(
-      'superseded: without github-token and repository a newer commit cannot be recognised as containing ours; waiting for the exact revision',
+      'superseded: without both github-token and repository a newer commit cannot be recognised as containing ours; waiting for the exact revision',
     );
   }
 

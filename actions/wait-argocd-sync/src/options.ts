@@ -49,12 +49,6 @@ export function readOptions(inputs: Inputs): ActionOptions {
     /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/,
     'owner/name of the GitOps repository',
   );
-  if (Boolean(githubToken) !== Boolean(repository)) {
-    throw new InputError(
-      `Inputs 'github-token' and 'repository' go together (the superseded check needs both): ${githubToken ? "'repository'" : "'github-token'"} is missing`,
-    );
-  }
-
   const caCert = inputs.string('ca-cert');
   if (caCert && !caCert.includes('-----BEGIN CERTIFICATE-----')) {
     throw new InputError(
@@ -80,6 +74,7 @@ export function readOptions(inputs: Inputs): ActionOptions {
     timeoutMs: inputs.duration('timeout', '10m', { min: 1_000, max: 6 * 3_600_000 }),
     pollIntervalMs: inputs.duration('poll-interval', '5s', { min: 100, max: 300_000 }),
     stream: inputs.boolean('stream', true),
+    // Only one of the two given (e.g. an optional secret left empty): the check is off, like neither.
     github: githubToken && repository ? { token: githubToken, repository } : undefined,
     tls: { caCert, insecure: inputs.boolean('insecure-skip-tls-verify', false) },
   };
