@@ -183,6 +183,10 @@ export class GitBranchWriter implements BranchWriter {
     const push = await git(['push', '--porcelain', this.remote, `${commit}:refs/heads/${branch}`]);
     if (push.code === 0) return { kind: 'landed', sha: commit, url: this.url(commit) };
     const output = `${push.stdout.toString('utf8')}\n${push.stderr}`;
+    // Another push holding the ref lock at the same moment: the branch moved, like a rejection.
+    if (/\[remote rejected\].*(failed to update ref|cannot lock ref|incorrect old value)/.test(output)) {
+      return { kind: 'stale', reason: `${branch} was being updated by another push at the same moment` };
+    }
     if (/\[remote rejected\]/.test(output)) {
       const reason = /\[remote rejected\][^\n]*/.exec(output)![0];
       throw new BumpError(
