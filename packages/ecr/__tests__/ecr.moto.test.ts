@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
-import { CreateRepositoryCommand, ECRClient, PutImageCommand, StartImageScanCommand } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MOTO_CREDENTIALS, startMoto } from '../../../test/helpers/moto.js';
+import { startMoto } from '../../../test/helpers/moto.js';
 import type { Service } from '../../../test/helpers/service.js';
 import { EcrError, ScanGateError, ecrLocation, resolveImage, scanGate } from '../src/index.js';
-
-const ACCOUNT = '123456789012';
-const REGISTRY = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
-const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+import { MOTO_ACCOUNT as ACCOUNT, MOTO_REGISTRY as REGISTRY, MotoEcr, digestOf } from './moto-seed.js';
 
 let moto: Service;
+let seed: MotoEcr;
 let ecr: ECRClient;
 
 /** A fake clock: sleeping advances time instantly, so bounded waits are tested without waiting. */
@@ -18,49 +15,17 @@ function fakeClock() {
   return { now: () => now, sleep: async (ms: number) => void (now += ms), slept: () => now };
 }
 
-function manifest(layer: string): string {
-  return JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', size: 2, digest: digestOf(`config-${layer}`) },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: 3, digest: digestOf(layer) }],
-  });
-}
-
-/** Seeds a single-manifest image; the digest is passed explicitly (moto does not hash the manifest). */
-async function pushImage(repo: string, tag: string | undefined, layer: string): Promise<string> {
-  const body = manifest(layer);
-  const digest = digestOf(body);
-  await ecr.send(
-    new PutImageCommand({ repositoryName: repo, imageManifest: body, imageTag: tag, imageDigest: digest, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }),
-  );
-  return digest;
-}
-
-async function repository(name: string): Promise<string> {
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
-  return name;
-}
-
-async function injectFindings(results: unknown[]): Promise<void> {
-  const response = await fetch(`${moto.url}/moto-api/static/ecr/scan-finding-results`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ region: 'us-east-1', results }),
-  });
-  expect(response.status).toBe(201);
-}
+const repository = (name: string) => seed.repository(name);
+const pushImage = (repo: string, tag: string | undefined, layer: string) => seed.pushImage(repo, tag, layer);
+const injectFindings = (results: unknown[]) => seed.injectFindings(results);
 
 beforeAll(async () => {
   moto = await startMoto();
-  ecr = new ECRClient({
-    region: MOTO_CREDENTIALS.AWS_REGION,
-    endpoint: moto.url,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+  seed = new MotoEcr(moto.url);
+  ecr = seed.client;
 });
 afterAll(async () => {
-  ecr?.destroy();
+  seed?.destroy();
   await moto?.stop();
 });
 
@@ -69,7 +34,12 @@ describe('ECR image verification against moto', () => {
     const repo = await repository('team/iris');
     const digest = await pushImage(repo, '1.4.0', 'iris-1.4.0');
     const resolved = await resolveImage(ecr, ecrLocation({ registry: REGISTRY, path: repo, tag: '1.4.0' }));
-    expect(resolved).toMatchObject({ digest, isIndex: false, tags: ['1.4.0'], location: { registryId: ACCOUNT, region: 'us-east-1' } });
+    expect(resolved).toMatchObject({
+      digest,
+      isIndex: false,
+      tags: ['1.4.0'],
+      location: { registryId: ACCOUNT, region: 'us-east-1' },
+    });
   });
 
   it('a missing tag and a missing repository are clear errors', async () => {
@@ -87,9 +57,9 @@ describe('ECR image verification against moto', () => {
     const repo = await repository('team/tag-digest');
     await pushImage(repo, '1.0.0', 'a');
     const other = await pushImage(repo, '2.0.0', 'b');
-    await expect(resolveImage(ecr, ecrLocation({ registry: REGISTRY, path: repo, tag: '1.0.0', digest: other }))).rejects.toThrow(
-      'tag 1.0.0 does not point at',
-    );
+    await expect(
+      resolveImage(ecr, ecrLocation({ registry: REGISTRY, path: repo, tag: '1.0.0', digest: other })),
+    ).rejects.toThrow('tag 1.0.0 does not point at');
   });
 
   it('an image index (multi-arch + buildx attestation) resolves to the index digest and its children', async () => {
@@ -101,8 +71,18 @@ describe('ECR image verification against moto', () => {
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.index.v1+json',
       manifests: [
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: amd, size: 1, platform: { os: 'linux', architecture: 'amd64' } },
-        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: arm, size: 1, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: amd,
+          size: 1,
+          platform: { os: 'linux', architecture: 'amd64' },
+        },
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: arm,
+          size: 1,
+          platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        },
         {
           mediaType: 'application/vnd.oci.image.manifest.v1+json',
           digest: att,
@@ -112,22 +92,35 @@ describe('ECR image verification against moto', () => {
         },
       ],
     });
-    const indexDigest = digestOf(index);
-    await ecr.send(
-      new PutImageCommand({ repositoryName: repo, imageManifest: index, imageTag: '2.0.0', imageDigest: indexDigest, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json' }),
-    );
+    const indexDigest = await seed.put(repo, '2.0.0', index, 'application/vnd.oci.image.index.v1+json');
+    expect(indexDigest).toBe(digestOf(index));
     const resolved = await resolveImage(ecr, ecrLocation({ registry: REGISTRY, path: repo, tag: '2.0.0' }));
     expect(resolved.isIndex).toBe(true);
     expect(resolved.digest).toBe(indexDigest);
     expect(resolved.children).toEqual([
-      { digest: amd, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: 'linux/amd64', attestation: false },
-      { digest: arm, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: 'linux/arm64/v8', attestation: false },
-      { digest: att, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: 'unknown/unknown', attestation: true },
+      {
+        digest: amd,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        platform: 'linux/amd64',
+        attestation: false,
+      },
+      {
+        digest: arm,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        platform: 'linux/arm64/v8',
+        attestation: false,
+      },
+      {
+        digest: att,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        platform: 'unknown/unknown',
+        attestation: true,
+      },
     ]);
 
     // The gate judges the runnable children, never the index or the attestation.
-    await ecr.send(new StartImageScanCommand({ repositoryName: repo, imageId: { imageDigest: amd } }));
-    await ecr.send(new StartImageScanCommand({ repositoryName: repo, imageId: { imageDigest: arm } }));
+    await seed.startScan(repo, { imageDigest: amd });
+    await seed.startScan(repo, { imageDigest: arm });
     await injectFindings([
       {
         registryId: ACCOUNT,
@@ -139,7 +132,9 @@ describe('ECR image verification against moto', () => {
     ]);
     const error = await scanGate(ecr, resolved, { maxSeverity: 'CRITICAL' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScanGateError);
-    expect((error as Error).message).toMatch(/at or above CRITICAL \(linux\/arm64\/v8 sha256:[0-9a-f]{12}: CRITICAL 2, LOW 4\)/);
+    expect((error as Error).message).toMatch(
+      /at or above CRITICAL \(linux\/arm64\/v8 sha256:[0-9a-f]{12}: CRITICAL 2, LOW 4\)/,
+    );
     expect((error as ScanGateError).reports.map((r) => r.platform)).toEqual(['linux/amd64', 'linux/arm64/v8']);
   });
 });
@@ -149,13 +144,15 @@ describe('ECR scan gate against moto', () => {
     const repo = await repository('gate/no-scan');
     await pushImage(repo, '1', 'no-scan');
     const image = await resolveImage(ecr, ecrLocation({ registry: REGISTRY, path: repo, tag: '1' }));
-    await expect(scanGate(ecr, image, { maxSeverity: 'HIGH' })).rejects.toThrow(/no ECR scan exists for gate\/no-scan@sha256:.*start-image-scan/);
+    await expect(scanGate(ecr, image, { maxSeverity: 'HIGH' })).rejects.toThrow(
+      /no ECR scan exists for gate\/no-scan@sha256:.*start-image-scan/,
+    );
   });
 
   it("moto's default scan (one HIGH finding) fails a HIGH gate and passes a CRITICAL gate", async () => {
     const repo = await repository('gate/default');
     await pushImage(repo, '1', 'default-scan');
-    await ecr.send(new StartImageScanCommand({ repositoryName: repo, imageId: { imageTag: '1' } }));
+    await seed.startScan(repo, { imageTag: '1' });
     const image = await resolveImage(ecr, ecrLocation({ registry: REGISTRY, path: repo, tag: '1' }));
     await expect(scanGate(ecr, image, { maxSeverity: 'HIGH' })).rejects.toThrow(/at or above HIGH .*HIGH 1/);
     const reports = await scanGate(ecr, image, { maxSeverity: 'CRITICAL' });
@@ -165,7 +162,7 @@ describe('ECR scan gate against moto', () => {
   it('enhanced scanning: ACTIVE status with findings only in enhancedFindings', async () => {
     const repo = await repository('gate/enhanced');
     const digest = await pushImage(repo, '1', 'enhanced');
-    await ecr.send(new StartImageScanCommand({ repositoryName: repo, imageId: { imageTag: '1' } }));
+    await seed.startScan(repo, { imageTag: '1' });
     await injectFindings([
       {
         registryId: ACCOUNT,
@@ -190,22 +187,28 @@ describe('ECR scan gate against moto', () => {
   it('a scan that stays IN_PROGRESS is waited for in a bounded loop, then reported', async () => {
     const repo = await repository('gate/in-progress');
     const digest = await pushImage(repo, '1', 'in-progress');
-    await ecr.send(new StartImageScanCommand({ repositoryName: repo, imageId: { imageTag: '1' } }));
+    await seed.startScan(repo, { imageTag: '1' });
     await injectFindings([
-      { registryId: ACCOUNT, repositoryName: repo, imageId: { imageDigest: digest }, imageScanStatus: { status: 'IN_PROGRESS' }, imageScanFindings: {} },
+      {
+        registryId: ACCOUNT,
+        repositoryName: repo,
+        imageId: { imageDigest: digest },
+        imageScanStatus: { status: 'IN_PROGRESS' },
+        imageScanFindings: {},
+      },
     ]);
     const image = await resolveImage(ecr, ecrLocation({ registry: REGISTRY, path: repo, tag: '1' }));
     const clock = fakeClock();
-    await expect(scanGate(ecr, image, { maxSeverity: 'HIGH', timeoutMs: 60_000, intervalMs: 10_000, clock })).rejects.toThrow(
-      /still IN_PROGRESS after 1m: re-run once it completes/,
-    );
+    await expect(
+      scanGate(ecr, image, { maxSeverity: 'HIGH', timeoutMs: 60_000, intervalMs: 10_000, clock }),
+    ).rejects.toThrow(/still IN_PROGRESS after 1m: re-run once it completes/);
     expect(clock.slept()).toBe(60_000);
   });
 
   it('UNSUPPORTED_IMAGE is not waited for', async () => {
     const repo = await repository('gate/unsupported');
     const digest = await pushImage(repo, '1', 'unsupported');
-    await ecr.send(new StartImageScanCommand({ repositoryName: repo, imageId: { imageTag: '1' } }));
+    await seed.startScan(repo, { imageTag: '1' });
     await injectFindings([
       {
         registryId: ACCOUNT,
@@ -225,6 +228,8 @@ describe('ECR scan gate against moto', () => {
 describe('ecrLocation', () => {
   it('refuses a registry that is not ECR', () => {
     expect(() => ecrLocation({ registry: 'ghcr.io', path: 'acme/iris', tag: '1' })).toThrow(EcrError);
-    expect(ecrLocation({ registry: '123456789012.dkr.ecr.eu-west-2.amazonaws.com', path: 'a/b', tag: '1' })).toMatchObject({ region: 'eu-west-2' });
+    expect(
+      ecrLocation({ registry: '123456789012.dkr.ecr.eu-west-2.amazonaws.com', path: 'a/b', tag: '1' }),
+    ).toMatchObject({ region: 'eu-west-2' });
   });
 });

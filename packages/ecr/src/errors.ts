@@ -13,7 +13,9 @@ export function explainEcrError(error: unknown, operation: string, location: Ecr
   const where = describeLocation(location);
   switch (name) {
     case 'ImageNotFoundException':
-      return new EcrError(`${where} is not in Amazon ECR (ImageNotFoundException): push the image first, or check the tag`);
+      return new EcrError(
+        `${where} is not in Amazon ECR (ImageNotFoundException): push the image first, or check the tag`,
+      );
     case 'RepositoryNotFoundException':
       return new EcrError(
         `repository ${location.repositoryName} does not exist in registry ${location.registryId} (${location.region}): check the image name and the account`,

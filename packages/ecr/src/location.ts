@@ -21,7 +21,8 @@ export function ecrLocation(image: { registry?: string; path: string; tag?: stri
       `verify-image: ecr needs an Amazon ECR image (<account>.dkr.ecr.<region>.amazonaws.com/<repository>), not ${image.registry ?? 'an image without a registry'}`,
     );
   }
-  if (!image.tag && !image.digest) throw new EcrError(`the ECR image ${image.path} needs a tag or a digest to be verified`);
+  if (!image.tag && !image.digest)
+    throw new EcrError(`the ECR image ${image.path} needs a tag or a digest to be verified`);
   return { registryId: match[1]!, region: match[2]!, repositoryName: image.path, tag: image.tag, digest: image.digest };
 }
 

@@ -44,13 +44,18 @@ export async function resolveImage(client: EcrSend, location: EcrLocation): Prom
   let detail;
   try {
     const described = await client.send(
-      new DescribeImagesCommand({ registryId: location.registryId, repositoryName: location.repositoryName, imageIds: [imageId] }),
+      new DescribeImagesCommand({
+        registryId: location.registryId,
+        repositoryName: location.repositoryName,
+        imageIds: [imageId],
+      }),
     );
     detail = described.imageDetails?.[0];
   } catch (error) {
     throw explainEcrError(error, 'DescribeImages', location);
   }
-  if (!detail?.imageDigest) throw new EcrError(`${describeLocation(location)} is not in Amazon ECR: push the image first`);
+  if (!detail?.imageDigest)
+    throw new EcrError(`${describeLocation(location)} is not in Amazon ECR: push the image first`);
   const tags = detail.imageTags ?? [];
   if (location.digest && location.tag && !tags.includes(location.tag)) {
     throw new EcrError(
@@ -79,7 +84,8 @@ async function readIndex(client: EcrSend, location: EcrLocation, digest: string)
     throw explainEcrError(error, 'BatchGetImage', location);
   }
   const failure = result.failures?.[0];
-  if (failure) throw new EcrError(`reading the index ${digest} failed: ${failure.failureCode}: ${failure.failureReason}`);
+  if (failure)
+    throw new EcrError(`reading the index ${digest} failed: ${failure.failureCode}: ${failure.failureReason}`);
   const manifest = result.images?.[0]?.imageManifest;
   if (!manifest) throw new EcrError(`ECR returned no manifest for the index ${digest}`);
   const parsed = JSON.parse(manifest) as {
@@ -98,7 +104,8 @@ async function readIndex(client: EcrSend, location: EcrLocation, digest: string)
       digest: child.digest,
       mediaType: child.mediaType,
       platform,
-      attestation: child.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || platform === 'unknown/unknown',
+      attestation:
+        child.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || platform === 'unknown/unknown',
     };
   });
 }

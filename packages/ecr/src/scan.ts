@@ -6,8 +6,7 @@ import { explainEcrError } from './errors.js';
 import { EcrError, describeLocation } from './location.js';
 import type { EcrSend, ResolvedImage } from './resolve.js';
 
-export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type Severity } from './severity.js';
 
 export interface ScanGateOptions {
   maxSeverity: Severity;
@@ -51,7 +50,9 @@ export async function scanGate(client: EcrSend, image: ResolvedImage, options: S
   const timeoutMs = options.timeoutMs ?? 600_000;
   const deadline = clock.now() + timeoutMs;
   const targets = image.isIndex
-    ? image.children.filter((child) => !child.attestation).map((child) => ({ digest: child.digest, platform: child.platform }))
+    ? image.children
+        .filter((child) => !child.attestation)
+        .map((child) => ({ digest: child.digest, platform: child.platform }))
     : [{ digest: image.digest, platform: undefined }];
   if (targets.length === 0) throw new ScanGateError(`the index ${image.digest} has no runnable manifest to scan`);
 
@@ -60,7 +61,9 @@ export async function scanGate(client: EcrSend, image: ResolvedImage, options: S
     reports.push(await waitForScan(client, image, target, deadline, timeoutMs, clock, options));
   }
   const limit = SEVERITIES.indexOf(options.maxSeverity);
-  const blocking = reports.filter((report) => SEVERITIES.slice(0, limit + 1).some((severity) => (report.counts[severity] ?? 0) > 0));
+  const blocking = reports.filter((report) =>
+    SEVERITIES.slice(0, limit + 1).some((severity) => (report.counts[severity] ?? 0) > 0),
+  );
   if (blocking.length > 0) {
     const where = blocking
       .map((r) => `${r.platform ? `${r.platform} ` : ''}${r.digest.slice(0, 19)}: ${formatCounts(r.counts)}`)
@@ -106,7 +109,12 @@ async function waitForScan(
     }
     const status = result.imageScanStatus?.status ?? 'UNKNOWN';
     if (DONE.has(status)) {
-      return { digest: target.digest, platform: target.platform, status, counts: await countFindings(client, image, target.digest, result) };
+      return {
+        digest: target.digest,
+        platform: target.platform,
+        status,
+        counts: await countFindings(client, image, target.digest, result),
+      };
     }
     if (!WAITING.has(status)) {
       throw new ScanGateError(
@@ -114,7 +122,9 @@ async function waitForScan(
       );
     }
     if (clock.now() + intervalMs > deadline) {
-      throw new ScanGateError(`the ECR scan of ${label} is still ${status} after ${formatDuration(timeoutMs)}: re-run once it completes`);
+      throw new ScanGateError(
+        `the ECR scan of ${label} is still ${status} after ${formatDuration(timeoutMs)}: re-run once it completes`,
+      );
     }
     logger.info(`ECR scan of ${label} is ${status}; checking again in ${formatDuration(intervalMs)}`);
     await clock.sleep(intervalMs);
@@ -133,7 +143,10 @@ async function countFindings(
   const counts: Record<string, number> = {};
   let page: DescribeImageScanFindingsCommandOutput | undefined = first;
   for (let pages = 0; page && pages < 20; pages++) {
-    for (const finding of [...(page.imageScanFindings?.enhancedFindings ?? []), ...(page.imageScanFindings?.findings ?? [])]) {
+    for (const finding of [
+      ...(page.imageScanFindings?.enhancedFindings ?? []),
+      ...(page.imageScanFindings?.findings ?? []),
+    ]) {
       if ('status' in finding && finding.status && finding.status !== 'ACTIVE') continue;
       const severity = finding.severity ?? 'UNDEFINED';
       counts[severity] = (counts[severity] ?? 0) + 1;

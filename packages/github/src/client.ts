@@ -25,7 +25,9 @@ export class GraphQLError extends Error {
     readonly errors: GraphQLErrorEntry[],
     readonly operation: string,
   ) {
-    super(`GitHub GraphQL ${operation} failed: ${errors.map((e) => `${e.type ? `${e.type}: ` : ''}${e.message}`).join('; ')}`);
+    super(
+      `GitHub GraphQL ${operation} failed: ${errors.map((e) => `${e.type ? `${e.type}: ` : ''}${e.message}`).join('; ')}`,
+    );
     this.types = errors.map((e) => e.type ?? '');
   }
 
@@ -93,7 +95,7 @@ export class GitHubClient {
     variables: Record<string, unknown>,
     options: { mutation?: boolean; operation?: string } = {},
   ): Promise<T> {
-    const operation = options.operation ?? (/\b(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'request');
+    const operation = options.operation ?? /\b(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'request';
     const response = await this.http.request('POST', this.graphqlEndpoint, {
       json: { query, variables },
       idempotent: !options.mutation,

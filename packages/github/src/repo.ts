@@ -62,7 +62,10 @@ export class GitHubRepo {
   }
 
   async commitTree(commitSha: string): Promise<string> {
-    const commit = await this.client.rest<{ tree: { sha: string } }>('GET', `${this.base}/git/commits/${enc(commitSha)}`);
+    const commit = await this.client.rest<{ tree: { sha: string } }>(
+      'GET',
+      `${this.base}/git/commits/${enc(commitSha)}`,
+    );
     return commit!.tree.sha;
   }
 
@@ -76,7 +79,10 @@ export class GitHubRepo {
   }
 
   async blob(sha: string): Promise<Buffer> {
-    const blob = await this.client.rest<{ content: string; encoding: string }>('GET', `${this.base}/git/blobs/${enc(sha)}`);
+    const blob = await this.client.rest<{ content: string; encoding: string }>(
+      'GET',
+      `${this.base}/git/blobs/${enc(sha)}`,
+    );
     if (blob!.encoding !== 'base64') throw new Error(`blob ${sha} came back as ${blob!.encoding}, not base64`);
     return Buffer.from(blob!.content, 'base64');
   }

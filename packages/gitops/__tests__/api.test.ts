@@ -7,7 +7,6 @@ import {
   GitHubBranchWriter,
   bumpWithPullRequest,
   commitRaceSafe,
-  parseImageRef,
   pullRequestBranch,
   type BumpRequest,
 } from '../src/index.js';
@@ -27,7 +26,13 @@ const MANIFEST = manifest(10);
 
 function request(i: number, version = 'v2'): BumpRequest {
   return {
-    target: { kind: 'inference-service', name: `svc-${i}`, component: 'predictor', container: 'kserve-container', files: ['**/*.yaml'] },
+    target: {
+      kind: 'inference-service',
+      name: `svc-${i}`,
+      component: 'predictor',
+      container: 'kserve-container',
+      files: ['**/*.yaml'],
+    },
     storageUri: `s3://models/svc-${i}/${version}`,
   };
 }
@@ -38,9 +43,16 @@ let client: GitHubClient;
 let repo: GitHubRepo;
 
 beforeAll(async () => {
-  remote = new LocalRemote({ 'deploy/isvcs.yaml': MANIFEST, 'deploy/kustomization.yaml': 'resources:\n- isvcs.yaml\n' });
+  remote = new LocalRemote({
+    'deploy/isvcs.yaml': MANIFEST,
+    'deploy/kustomization.yaml': 'resources:\n- isvcs.yaml\n',
+  });
   fake = await FakeGitHub.start(TOKEN, { 'acme/gitops': { bare: remote.bare } });
-  client = new GitHubClient({ apiUrl: fake.apiUrl, token: TOKEN, http: { retry: { maxAttempts: 2, baseDelayMs: 10 } } });
+  client = new GitHubClient({
+    apiUrl: fake.apiUrl,
+    token: TOKEN,
+    http: { retry: { maxAttempts: 2, baseDelayMs: 10 } },
+  });
   repo = new GitHubRepo(client, { owner: 'acme', name: 'gitops' });
 });
 afterEach(() => {
@@ -84,12 +96,21 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
         status: 200,
         body: {
           data: { createCommitOnBranch: null },
-          errors: [{ type: 'STALE_DATA', path: ['createCommitOnBranch'], message: 'Expected branch to point to "x" but it did not.  Pull and try again.' }],
+          errors: [
+            {
+              type: 'STALE_DATA',
+              path: ['createCommitOnBranch'],
+              message: 'Expected branch to point to "x" but it did not.  Pull and try again.',
+            },
+          ],
         },
       },
     });
     const logger = memoryLogger();
-    const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', logger), { ...options(1, 'stale.1'), logger });
+    const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', logger), {
+      ...options(1, 'stale.1'),
+      logger,
+    });
     expect(result.attempts).toBe(2);
     expect(logger.lines.join('\n')).toContain('STALE_DATA');
     expect(remote.show('deploy/isvcs.yaml')).toContain('s3://models/svc-1/v2');
@@ -98,9 +119,14 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
   it('10 concurrent bumps: all land, linear history, nothing lost', async () => {
     const start = Number(git(remote.bare, 'rev-list', '--count', 'main'));
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, k) => k + 2).concat([0, 1]).map((i) =>
-        commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), { ...options(i, `c.${i}`), request: request(i, 'v3') }),
-      ),
+      Array.from({ length: 8 }, (_, k) => k + 2)
+        .concat([0, 1])
+        .map((i) =>
+          commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), {
+            ...options(i, `c.${i}`),
+            request: request(i, 'v3'),
+          }),
+        ),
     );
     expect(results.every((r) => r.changed)).toBe(true);
     expect(Number(git(remote.bare, 'rev-list', '--count', 'main'))).toBe(start + 10);
@@ -111,7 +137,10 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
   it('an unknown outcome (connection dropped after the commit applied) is resolved by the trailer', async () => {
     const count = Number(git(remote.bare, 'rev-list', '--count', 'main'));
     fake.inject({ method: 'POST', path: /graphql/, kind: 'drop-after-apply' });
-    const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), { ...options(4, 'unknown.1'), request: request(4, 'v4') });
+    const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), {
+      ...options(4, 'unknown.1'),
+      request: request(4, 'v4'),
+    });
     expect(result.changed).toBe(true);
     expect(result.commit!.sha).toBe(remote.head());
     expect(Number(git(remote.bare, 'rev-list', '--count', 'main'))).toBe(count + 1);
@@ -120,9 +149,9 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
   it('a tree the API truncates is refused with the way out', async () => {
     fake.treeLimit = 1;
     try {
-      await expect(commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), options(5, 'x'))).rejects.toThrow(
-        /truncated\): use commit-method: git/,
-      );
+      await expect(
+        commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), options(5, 'x')),
+      ).rejects.toThrow(/truncated\): use commit-method: git/);
     } finally {
       fake.treeLimit = 100_000;
     }
@@ -132,8 +161,13 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
     await expect(commitRaceSafe(new GitHubBranchWriter(repo, 'nope', memoryLogger()), options(5, 'x'))).rejects.toThrow(
       'branch nope does not exist in acme/gitops',
     );
-    const bad = new GitHubRepo(new GitHubClient({ apiUrl: fake.apiUrl, token: 'wrong' }), { owner: 'acme', name: 'gitops' });
-    const error = await commitRaceSafe(new GitHubBranchWriter(bad, 'main', memoryLogger()), options(5, 'x')).catch((e: Error) => e);
+    const bad = new GitHubRepo(new GitHubClient({ apiUrl: fake.apiUrl, token: 'wrong' }), {
+      owner: 'acme',
+      name: 'gitops',
+    });
+    const error = await commitRaceSafe(new GitHubBranchWriter(bad, 'main', memoryLogger()), options(5, 'x')).catch(
+      (e: Error) => e,
+    );
     fake.requests.splice(0);
     expect(error).toBeInstanceOf(BumpError);
     expect((error as Error).message).toMatch(/401.*Bad credentials.*the token was refused/);
@@ -161,7 +195,11 @@ describe('pull-request method against the GitHub fake', () => {
 
   it('a failure after the branch was created deletes the branch and leaves the base untouched', async () => {
     const base = remote.head();
-    fake.inject({ method: 'POST', path: /\/pulls$/, kind: { status: 403, body: { message: 'Resource not accessible by integration' } } });
+    fake.inject({
+      method: 'POST',
+      path: /\/pulls$/,
+      kind: { status: 403, body: { message: 'Resource not accessible by integration' } },
+    });
     await expect(bumpWithPullRequest(repo, 'main', options(8, 'pr.3'))).rejects.toThrow(
       /Resource not accessible by integration.*pull-requests: write/,
     );

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { BumpError, DEFAULT_GLOBS, DirectorySnapshot, parseImageRef, planBump, type BumpRequest } from '../src/index.js';
+import {
+  BumpError,
+  DEFAULT_GLOBS,
+  DirectorySnapshot,
+  parseImageRef,
+  planBump,
+  type BumpRequest,
+} from '../src/index.js';
 import type { BumpTarget } from '../src/plan.js';
 import { FIXTURES, changedLines, fixture } from './helpers.js';
 
@@ -10,19 +17,34 @@ const snapshot = new DirectorySnapshot(FIXTURES);
 const DIGEST = `sha256:${'c0'.repeat(32)}`;
 
 function isvc(name: string, extra: Partial<Extract<BumpTarget, { kind: 'inference-service' }>> = {}): BumpTarget {
-  return { kind: 'inference-service', name, component: 'predictor', container: 'kserve-container', files: DEFAULT_GLOBS, ...extra };
+  return {
+    kind: 'inference-service',
+    name,
+    component: 'predictor',
+    container: 'kserve-container',
+    files: DEFAULT_GLOBS,
+    ...extra,
+  };
 }
 
 async function bump(request: BumpRequest) {
   const plan = await planBump(snapshot, request);
   const change = plan.changes[0];
   const sameLength = change && change.before.split('\n').length === change.after.split('\n').length;
-  return { plan, before: change?.before, after: change?.after, lines: sameLength ? changedLines(change.before, change.after) : [] };
+  return {
+    plan,
+    before: change?.before,
+    after: change?.after,
+    lines: sameLength ? changedLines(change.before, change.after) : [],
+  };
 }
 
 describe('InferenceService edits are byte-exact', () => {
   it('custom container: only the image scalar changes; Flux marker, sidecar and comments stay', async () => {
-    const { plan, lines } = await bump({ target: isvc('custom-model'), image: parseImageRef('ghcr.io/acme/iris:1.5.0') });
+    const { plan, lines } = await bump({
+      target: isvc('custom-model'),
+      image: parseImageRef('ghcr.io/acme/iris:1.5.0'),
+    });
     expect(plan.file).toBe('custom-predictor.yaml');
     expect(lines).toEqual([
       {
@@ -52,12 +74,24 @@ describe('InferenceService edits are byte-exact', () => {
   });
 
   it('another container by name, never the predictor', async () => {
-    const { lines } = await bump({ target: isvc('custom-model', { container: 'sidecar' }), image: parseImageRef('envoyproxy/envoy:v1.31.0') });
-    expect(lines).toEqual([{ line: 25, before: '        image: envoyproxy/envoy:v1.30.1\n', after: '        image: envoyproxy/envoy:v1.31.0\n' }]);
+    const { lines } = await bump({
+      target: isvc('custom-model', { container: 'sidecar' }),
+      image: parseImageRef('envoyproxy/envoy:v1.31.0'),
+    });
+    expect(lines).toEqual([
+      {
+        line: 25,
+        before: '        image: envoyproxy/envoy:v1.30.1\n',
+        after: '        image: envoyproxy/envoy:v1.31.0\n',
+      },
+    ]);
   });
 
   it('predictor.model storageUri keeps double quotes and the trailing commented args', async () => {
-    const { lines } = await bump({ target: isvc('sklearn-iris', { files: ['model-storage.yaml'] }), storageUri: 'gs://kfserving-examples/models/sklearn/2.0/model' });
+    const { lines } = await bump({
+      target: isvc('sklearn-iris', { files: ['model-storage.yaml'] }),
+      storageUri: 'gs://kfserving-examples/models/sklearn/2.0/model',
+    });
     expect(lines).toEqual([
       {
         line: 12,
@@ -68,22 +102,39 @@ describe('InferenceService edits are byte-exact', () => {
   });
 
   it('legacy framework stays legacy; single quotes kept; runtimeVersion warned about', async () => {
-    const { plan, lines } = await bump({ target: isvc('sklearn-legacy'), image: parseImageRef('kserve/sklearnserver:v0.15.0') });
+    const { plan, lines } = await bump({
+      target: isvc('sklearn-legacy'),
+      image: parseImageRef('kserve/sklearnserver:v0.15.0'),
+    });
     expect(lines).toEqual([
-      { line: 9, before: "      image: 'kserve/sklearnserver:v0.14.0'\n", after: "      image: 'kserve/sklearnserver:v0.15.0'\n" },
+      {
+        line: 9,
+        before: "      image: 'kserve/sklearnserver:v0.14.0'\n",
+        after: "      image: 'kserve/sklearnserver:v0.15.0'\n",
+      },
     ]);
     expect(plan.warnings.join()).toContain('runtimeVersion');
   });
 
   it('transformer container only; the commented-out predictor line is untouched', async () => {
-    const { lines } = await bump({ target: isvc('torch-transformer', { component: 'transformer' }), image: parseImageRef('kserve/image-transformer:v0.15.0') });
+    const { lines } = await bump({
+      target: isvc('torch-transformer', { component: 'transformer' }),
+      image: parseImageRef('kserve/image-transformer:v0.15.0'),
+    });
     expect(lines).toEqual([
-      { line: 12, before: '      - image: kserve/image-transformer:latest\n', after: '      - image: kserve/image-transformer:v0.15.0\n' },
+      {
+        line: 12,
+        before: '      - image: kserve/image-transformer:latest\n',
+        after: '      - image: kserve/image-transformer:v0.15.0\n',
+      },
     ]);
   });
 
   it('explainer art image', async () => {
-    const { lines } = await bump({ target: isvc('art-explainer', { component: 'explainer' }), image: parseImageRef('kserve/art-explainer:v0.15.0') });
+    const { lines } = await bump({
+      target: isvc('art-explainer', { component: 'explainer' }),
+      image: parseImageRef('kserve/art-explainer:v0.15.0'),
+    });
     expect(lines.map((l) => l.after)).toEqual(['      image: kserve/art-explainer:v0.15.0\n']);
   });
 
@@ -103,7 +154,9 @@ describe('InferenceService edits are byte-exact', () => {
   });
 
   it('canary: a missing percent is inserted as the first key at the component indentation', async () => {
-    const { before, after } = await bump({ target: isvc('sklearn-iris', { files: ['model-storage.yaml'], canaryTrafficPercent: 10 }) });
+    const { before, after } = await bump({
+      target: isvc('sklearn-iris', { files: ['model-storage.yaml'], canaryTrafficPercent: 10 }),
+    });
     expect(after).toBe(before!.replace('  predictor:\n', '  predictor:\n    canaryTrafficPercent: 10\n'));
   });
 
@@ -114,7 +167,10 @@ describe('InferenceService edits are byte-exact', () => {
   });
 
   it('multi-document file: one document edited; the other isvc, the comment-only document, graph and ConfigMap are byte-identical', async () => {
-    const { plan, lines } = await bump({ target: isvc('sklearn-iris', { files: ['multi-doc.yaml'] }), storageUri: 'gs://b/sklearn/2.0' });
+    const { plan, lines } = await bump({
+      target: isvc('sklearn-iris', { files: ['multi-doc.yaml'] }),
+      storageUri: 'gs://b/sklearn/2.0',
+    });
     expect(plan.file).toBe('multi-doc.yaml');
     expect(lines).toEqual([
       {
@@ -159,7 +215,10 @@ describe('InferenceService edits are byte-exact', () => {
   });
 
   it('already at the target: no change, previous equals new', async () => {
-    const plan = await planBump(snapshot, { target: isvc('custom-model'), image: parseImageRef('ghcr.io/acme/iris:1.4.0') });
+    const plan = await planBump(snapshot, {
+      target: isvc('custom-model'),
+      image: parseImageRef('ghcr.io/acme/iris:1.4.0'),
+    });
     expect(plan.changes).toEqual([]);
     expect(plan.diff).toBe('');
     expect(plan.previousImage).toBe('ghcr.io/acme/iris:1.4.0');
@@ -174,40 +233,48 @@ describe('selection errors name what was found', () => {
   });
 
   it('a name in several files lists them until files narrows it', async () => {
-    const error = await planBump(snapshot, { target: isvc('sklearn-iris'), storageUri: 's3://b/m' }).catch((e: Error) => e);
+    const error = await planBump(snapshot, { target: isvc('sklearn-iris'), storageUri: 's3://b/m' }).catch(
+      (e: Error) => e,
+    );
     expect(error).toBeInstanceOf(BumpError);
     expect((error as Error).message).toMatch(/defined 2 times: model-storage\.yaml, multi-doc\.yaml/);
   });
 
   it('a missing component, container or field', async () => {
-    await expect(planBump(snapshot, { target: isvc('custom-model', { component: 'transformer' }), image: parseImageRef('x/y:1') })).rejects.toThrow(
-      'has no spec.transformer (it has: predictor)',
-    );
-    await expect(planBump(snapshot, { target: isvc('custom-model', { container: 'nope' }), image: parseImageRef('x/y:1') })).rejects.toThrow(
-      'containers: kserve-container, sidecar',
-    );
     await expect(
-      planBump(snapshot, { target: isvc('sklearn-iris', { files: ['model-storage.yaml'] }), image: parseImageRef('x/y:1') }),
+      planBump(snapshot, { target: isvc('custom-model', { component: 'transformer' }), image: parseImageRef('x/y:1') }),
+    ).rejects.toThrow('has no spec.transformer (it has: predictor)');
+    await expect(
+      planBump(snapshot, { target: isvc('custom-model', { container: 'nope' }), image: parseImageRef('x/y:1') }),
+    ).rejects.toThrow('containers: kserve-container, sidecar');
+    await expect(
+      planBump(snapshot, {
+        target: isvc('sklearn-iris', { files: ['model-storage.yaml'] }),
+        image: parseImageRef('x/y:1'),
+      }),
     ).rejects.toThrow(/has no image: it runs its ServingRuntime's image/);
   });
 
   it('the only container is used when none has the name, and it says so', async () => {
-    const plan = await planBump(snapshot, { target: isvc('torch-transformer', { component: 'transformer', container: 'main' }), image: parseImageRef('x/y:1') });
+    const plan = await planBump(snapshot, {
+      target: isvc('torch-transformer', { component: 'transformer', container: 'main' }),
+      image: parseImageRef('x/y:1'),
+    });
     expect(plan.warnings.join()).toContain('no container is named main; editing the only container, kserve-container');
   });
 
   it('globs that match nothing', async () => {
-    await expect(planBump(snapshot, { target: isvc('x', { files: ['deploy/**/*.yaml'] }), image: parseImageRef('x/y:1') })).rejects.toThrow(
-      'matched no files',
-    );
+    await expect(
+      planBump(snapshot, { target: isvc('x', { files: ['deploy/**/*.yaml'] }), image: parseImageRef('x/y:1') }),
+    ).rejects.toThrow('matched no files');
   });
 
   it('a file that does not parse is named with its line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gitops-broken-'));
     writeFileSync(join(dir, 'ok.yaml'), fixture('custom-predictor.yaml'));
     writeFileSync(join(dir, 'broken.yaml'), 'kind: InferenceService\nmetadata:\n  name: x\n  labels: [a\nspec: {}\n');
-    await expect(planBump(new DirectorySnapshot(dir), { target: isvc('custom-model'), image: parseImageRef('x/y:1') })).rejects.toThrow(
-      /broken\.yaml:\d+ is not valid YAML/,
-    );
+    await expect(
+      planBump(new DirectorySnapshot(dir), { target: isvc('custom-model'), image: parseImageRef('x/y:1') }),
+    ).rejects.toThrow(/broken\.yaml:\d+ is not valid YAML/);
   });
 });

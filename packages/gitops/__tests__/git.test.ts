@@ -38,13 +38,24 @@ const MANIFEST = Array.from({ length: 10 }, (_, i) => isvcDoc(i)).join('');
 
 function request(i: number, tag = '2.0.0'): BumpRequest {
   return {
-    target: { kind: 'inference-service', name: `svc-${i}`, component: 'predictor', container: 'kserve-container', files: ['**/*.yaml'] },
+    target: {
+      kind: 'inference-service',
+      name: `svc-${i}`,
+      component: 'predictor',
+      container: 'kserve-container',
+      files: ['**/*.yaml'],
+    },
     image: parseImageRef(`ghcr.io/acme/svc-${i}:${tag}`),
   };
 }
 
 function writer(clone: string, run: GitRun = gitRunner(clone)) {
-  return new GitBranchWriter({ git: run, branch: 'main', logger: memoryLogger(), webUrl: 'https://github.com/acme/gitops' });
+  return new GitBranchWriter({
+    git: run,
+    branch: 'main',
+    logger: memoryLogger(),
+    webUrl: 'https://github.com/acme/gitops',
+  });
 }
 
 const remotes: LocalRemote[] = [];
@@ -61,7 +72,12 @@ describe('git method against real bare repositories', () => {
     const clones = Array.from({ length: 10 }, () => origin.clone());
     const results = await Promise.all(
       clones.map((clone, i) =>
-        commitRaceSafe(writer(clone), { request: request(i), bumpId: `run-1.${i}`, logger: memoryLogger(), retry: FAST }),
+        commitRaceSafe(writer(clone), {
+          request: request(i),
+          bumpId: `run-1.${i}`,
+          logger: memoryLogger(),
+          retry: FAST,
+        }),
       ),
     );
     expect(results.every((r) => r.changed && r.commit?.sha)).toBe(true);
@@ -121,7 +137,12 @@ describe('git method against real bare repositories', () => {
   it('dry-run pushes nothing', async () => {
     const origin = remote();
     const head = origin.head();
-    const result = await commitRaceSafe(writer(origin.clone()), { request: request(2), bumpId: 'x', dryRun: true, logger: memoryLogger() });
+    const result = await commitRaceSafe(writer(origin.clone()), {
+      request: request(2),
+      bumpId: 'x',
+      dryRun: true,
+      logger: memoryLogger(),
+    });
     expect(result).toMatchObject({ changed: true, dryRun: true });
     expect(result.plan.diff).toContain('+        image: ghcr.io/acme/svc-2:2.0.0');
     expect(origin.head()).toBe(head);
@@ -139,7 +160,11 @@ describe('git method against real bare repositories', () => {
       return { ...result, code: 128, stderr: 'fatal: the remote end hung up unexpectedly\n' };
     };
     const before = git(origin.bare, 'rev-list', '--count', 'main');
-    const result = await commitRaceSafe(writer(clone, flaky), { request: request(5), bumpId: 'unknown-1', logger: memoryLogger() });
+    const result = await commitRaceSafe(writer(clone, flaky), {
+      request: request(5),
+      bumpId: 'unknown-1',
+      logger: memoryLogger(),
+    });
     expect(pushes).toBe(1);
     expect(result.changed).toBe(true);
     expect(result.commit!.sha).toBe(origin.head());
@@ -152,9 +177,11 @@ describe('git method against real bare repositories', () => {
     writeFileSync(hook, '#!/bin/sh\necho "GH006: Protected branch update failed" >&2\nexit 1\n');
     chmodSync(hook, 0o755);
     const head = origin.head();
-    const error = await commitRaceSafe(writer(origin.clone()), { request: request(4), bumpId: 'x', logger: memoryLogger() }).catch(
-      (e: unknown) => e,
-    );
+    const error = await commitRaceSafe(writer(origin.clone()), {
+      request: request(4),
+      bumpId: 'x',
+      logger: memoryLogger(),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BumpError);
     expect((error as Error).message).toMatch(/the remote refused the push to main.*commit-method: pull-request/);
     expect(origin.head()).toBe(head);
@@ -178,7 +205,12 @@ describe('git method against real bare repositories', () => {
       return real(args, options);
     };
     await expect(
-      commitRaceSafe(writer(clone, racing), { request: request(6), bumpId: 'x', logger: memoryLogger(), retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }),
+      commitRaceSafe(writer(clone, racing), {
+        request: request(6),
+        bumpId: 'x',
+        logger: memoryLogger(),
+        retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      }),
     ).rejects.toThrow(/gave up after 3 attempts: main moved on the remote/);
     expect(origin.show('apps/isvcs.yaml')).toBe(MANIFEST);
   });

@@ -12,10 +12,16 @@ describe('parseImageRef', () => {
     ['ghcr.io/acme/iris:1.4.0', { registry: 'ghcr.io', path: 'acme/iris', tag: '1.4.0' }],
     ['localhost:5000/iris', { registry: 'localhost:5000', path: 'iris' }],
     ['localhost/iris:dev', { registry: 'localhost', path: 'iris', tag: 'dev' }],
-    ['registry.example.com:8443/team/sub/iris:1', { registry: 'registry.example.com:8443', path: 'team/sub/iris', tag: '1' }],
+    [
+      'registry.example.com:8443/team/sub/iris:1',
+      { registry: 'registry.example.com:8443', path: 'team/sub/iris', tag: '1' },
+    ],
     [`quay.io/x/ovms@${DIGEST}`, { registry: 'quay.io', path: 'x/ovms', digest: DIGEST }],
     [`quay.io/x/ovms:2024.1@${DIGEST}`, { registry: 'quay.io', path: 'x/ovms', tag: '2024.1', digest: DIGEST }],
-    ['123456789012.dkr.ecr.us-east-1.amazonaws.com/iris:1.0.0', { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', path: 'iris', tag: '1.0.0' }],
+    [
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com/iris:1.0.0',
+      { registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', path: 'iris', tag: '1.0.0' },
+    ],
     ['a/b__c/d-e.f:tag_1.x-y', { path: 'a/b__c/d-e.f', tag: 'tag_1.x-y' }],
   ])('%s', (text, expected) => {
     const ref = parseImageRef(text);
@@ -55,10 +61,16 @@ describe('parseImageRef', () => {
 });
 
 describe('parseStorageUri', () => {
-  it.each(['s3://b/m/v3', 'gs://b/iris', 'pvc://models/v7/', 'oci://ghcr.io/org/model:v1', 'oci+native://ghcr.io/x:v1', 'hf://org/model', 'https://x.blob.core.windows.net/c/m', 'azure://c/m'])(
-    'accepts %s',
-    (uri) => expect(parseStorageUri(uri)).toBe(uri),
-  );
+  it.each([
+    's3://b/m/v3',
+    'gs://b/iris',
+    'pvc://models/v7/',
+    'oci://ghcr.io/org/model:v1',
+    'oci+native://ghcr.io/x:v1',
+    'hf://org/model',
+    'https://x.blob.core.windows.net/c/m',
+    'azure://c/m',
+  ])('accepts %s', (uri) => expect(parseStorageUri(uri)).toBe(uri));
   it.each(['file:///tmp/m', 's3:/b', '/mnt/models', 'ftp://x/y', 's3://'])('refuses %s', (uri) => {
     expect(() => parseStorageUri(uri)).toThrow(InvalidValue);
   });

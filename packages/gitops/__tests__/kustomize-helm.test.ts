@@ -6,7 +6,10 @@ const snapshot = new DirectorySnapshot(FIXTURES);
 const DIGEST = `sha256:${'d1'.repeat(32)}`;
 
 const kustomize = (imageName: string, image: string) =>
-  planBump(snapshot, { target: { kind: 'kustomization', path: 'kustomization.yaml', imageName }, image: parseImageRef(image) });
+  planBump(snapshot, {
+    target: { kind: 'kustomization', path: 'kustomization.yaml', imageName },
+    image: parseImageRef(image),
+  });
 const helm = (key: string, image: string) =>
   planBump(snapshot, { target: { kind: 'helm-values', path: 'values.yaml', key }, image: parseImageRef(image) });
 
@@ -23,7 +26,10 @@ describe('kustomize images', () => {
     const plan = await kustomize('kserve-mlserver', 'docker.io/seldonio/mlserver:1.7.1');
     const { before, after } = plan.changes[0]!;
     expect(after).toBe(
-      before.replace('  newTag: 1.5.0\n  digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n', '  newTag: 1.7.1\n'),
+      before.replace(
+        '  newTag: 1.5.0\n  digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n',
+        '  newTag: 1.7.1\n',
+      ),
     );
     expect(after).toContain('\n  \n- name: huggingfaceserver');
     expect(plan.previousImage).toBe(`docker.io/seldonio/mlserver:1.5.0@sha256:${'0'.repeat(64)}`);
@@ -50,8 +56,13 @@ describe('kustomize images', () => {
   it('creates images: when the kustomization has none (no trailing newline kept so)', () => {
     const source = new YamlSource('k.yaml', 'resources:\n  - isvc.yaml');
     const edits = editKustomizeImage(source, 'iris', parseImageRef('ghcr.io/acme/iris:2'));
-    const { applyEdits } = { applyEdits: (t: string) => t.slice(0, edits.edits[0]!.start) + edits.edits[0]!.text + t.slice(edits.edits[0]!.end) };
-    expect(applyEdits(source.text)).toBe('resources:\n  - isvc.yaml\nimages:\n- name: iris\n  newName: ghcr.io/acme/iris\n  newTag: "2"');
+    const { applyEdits } = {
+      applyEdits: (t: string) =>
+        t.slice(0, edits.edits[0]!.start) + edits.edits[0]!.text + t.slice(edits.edits[0]!.end),
+    };
+    expect(applyEdits(source.text)).toBe(
+      'resources:\n  - isvc.yaml\nimages:\n- name: iris\n  newName: ghcr.io/acme/iris\n  newTag: "2"',
+    );
   });
 
   it('is idempotent', async () => {
@@ -64,7 +75,8 @@ describe('kustomize images', () => {
     const source = new YamlSource('k.yaml', text);
     const edits = editKustomizeImage(source, 'iris', parseImageRef('iris:2'));
     let out = text;
-    for (const edit of [...edits.edits].sort((a, b) => b.start - a.start)) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    for (const edit of [...edits.edits].sort((a, b) => b.start - a.start))
+      out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
     expect(out).toBe('images:\n- name: iris\n  newTag: "2"\n');
   });
 });
@@ -81,12 +93,19 @@ describe('Helm values', () => {
   it('a string value is replaced whole, quoting kept', async () => {
     const plan = await helm('sidecarImage', 'envoyproxy/envoy:v1.31.0');
     expect(changedLines(plan.changes[0]!.before, plan.changes[0]!.after)).toEqual([
-      { line: 9, before: 'sidecarImage: "envoyproxy/envoy:v1.30.1"\n', after: 'sidecarImage: "envoyproxy/envoy:v1.31.0"\n' },
+      {
+        line: 9,
+        before: 'sidecarImage: "envoyproxy/envoy:v1.30.1"\n',
+        after: 'sidecarImage: "envoyproxy/envoy:v1.31.0"\n',
+      },
     ]);
   });
 
   it('registry/repository/digest/tag mapping under a dotted key: digest pinned, shape kept', async () => {
-    const plan = await helm('kserve.servingruntime.sklearnserver.image', `docker.io/kserve/sklearnserver:v0.15.0@${DIGEST}`);
+    const plan = await helm(
+      'kserve.servingruntime.sklearnserver.image',
+      `docker.io/kserve/sklearnserver:v0.15.0@${DIGEST}`,
+    );
     expect(changedLines(plan.changes[0]!.before, plan.changes[0]!.after)).toEqual([
       { line: 17, before: '        digest: ""\n', after: `        digest: "${DIGEST}"\n` },
       { line: 18, before: '        tag: v0.14.0\n', after: '        tag: v0.15.0\n' },

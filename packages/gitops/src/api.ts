@@ -104,7 +104,9 @@ export class GitHubBranchWriter implements BranchWriter {
       const ours = commits.find((commit) => hasBumpId(commit.commit.message, bumpId));
       return ours && { sha: ours.sha, url: ours.html_url };
     } catch (error) {
-      this.logger.warning(`Could not list the commits of ${this.branch} to look for this run's commit: ${String(error)}`);
+      this.logger.warning(
+        `Could not list the commits of ${this.branch} to look for this run's commit: ${String(error)}`,
+      );
       return undefined;
     }
   }

@@ -11,7 +11,7 @@ export function unifiedDiff(path: string, before: string, after: string, context
       i++;
       continue;
     }
-    let start = Math.max(0, i - context);
+    const start = Math.max(0, i - context);
     let end = i;
     // Extend the hunk while the next change is within 2*context lines.
     for (;;) {
@@ -32,7 +32,6 @@ export function unifiedDiff(path: string, before: string, after: string, context
         .map((op) => `${op.kind}${op.text.replace(/\r$/, '')}`)
         .join('\n')}`,
     );
-    start = stop;
     i = stop;
   }
   return `--- a/${path}\n+++ b/${path}\n${hunks.join('\n')}\n`;
@@ -56,7 +55,11 @@ function lineOps(a: string[], b: string[]): Op[] {
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   let suffix = 0;
-  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) {
+  while (
+    suffix < a.length - prefix &&
+    suffix < b.length - prefix &&
+    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
+  ) {
     suffix++;
   }
   const midA = a.slice(prefix, a.length - suffix);
@@ -86,7 +89,8 @@ function lineOps(a: string[], b: string[]): Op[] {
       if (x < midA.length && y < midB.length && midA[x] === midB[y]) {
         push(' ', midA[x++]!);
         y++;
-      } else if (x < midA.length && (y === midB.length || table[x + 1]![y]! >= table[x]![y + 1]!)) push('-', midA[x++]!);
+      } else if (x < midA.length && (y === midB.length || table[x + 1]![y]! >= table[x]![y + 1]!))
+        push('-', midA[x++]!);
       else push('+', midB[y++]!);
     }
   }

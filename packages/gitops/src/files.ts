@@ -21,7 +21,8 @@ export class DirectorySnapshot implements RepoSnapshot {
     const found: string[] = [];
     const walk = async (dir: string, prefix: string): Promise<void> => {
       for (const entry of await readdir(dir, { withFileTypes: true })) {
-        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name))
+          await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
         else if (entry.isFile()) found.push(`${prefix}${entry.name}`);
       }
     };
@@ -70,7 +71,11 @@ export function matchGlobs(paths: readonly string[], globs: readonly string[]): 
 }
 
 /** Reads files with a bounded number in flight (API snapshots pay a round trip each). */
-export async function readAll(snapshot: RepoSnapshot, paths: readonly string[], concurrency = 8): Promise<Map<string, Buffer>> {
+export async function readAll(
+  snapshot: RepoSnapshot,
+  paths: readonly string[],
+  concurrency = 8,
+): Promise<Map<string, Buffer>> {
   if (snapshot.readMany) return snapshot.readMany(paths);
   const result = new Map<string, Buffer>();
   let next = 0;

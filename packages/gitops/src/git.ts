@@ -18,7 +18,10 @@ export interface GitResult {
 }
 
 /** Runs git with an argv (never a shell), optional stdin and extra environment. */
-export type GitRun = (args: string[], options?: { input?: string | Buffer; env?: Record<string, string> }) => Promise<GitResult>;
+export type GitRun = (
+  args: string[],
+  options?: { input?: string | Buffer; env?: Record<string, string> },
+) => Promise<GitResult>;
 
 export function gitRunner(cwd: string, env: Record<string, string | undefined> = {}, timeoutMs = 120_000): GitRun {
   return (args, options = {}) =>
@@ -198,7 +201,9 @@ export class GitBranchWriter implements BranchWriter {
     }
     return {
       kind: 'unknown',
-      reason: push.timedOut ? 'git push timed out' : `git push failed: ${redactText(push.stderr.trim().split('\n').pop() ?? '')}`,
+      reason: push.timedOut
+        ? 'git push timed out'
+        : `git push failed: ${redactText(push.stderr.trim().split('\n').pop() ?? '')}`,
     };
   }
 
@@ -210,7 +215,9 @@ export class GitBranchWriter implements BranchWriter {
       this.options.logger.warning(`Could not re-read ${branch} to check the push: ${String(error)}`);
       return undefined;
     }
-    const log = (await must(git, ['log', '-n', '50', '--format=%H%x00%B%x01', `refs/remotes/${this.remote}/${branch}`])).toString('utf8');
+    const log = (
+      await must(git, ['log', '-n', '50', '--format=%H%x00%B%x01', `refs/remotes/${this.remote}/${branch}`])
+    ).toString('utf8');
     for (const record of log.split('\x01')) {
       const [sha, body] = record.replace(/^\n/, '').split('\0');
       if (sha && body && hasBumpId(body, bumpId)) return { sha, url: this.url(sha) };

@@ -26,7 +26,14 @@ export { DEFAULT_GLOBS, DirectorySnapshot, globToRegExp, matchGlobs, readAll, ty
 export { planBump, type BumpPlan, type BumpRequest, type BumpTarget, type FileChange } from './plan.js';
 export type { FieldChange } from './target.js';
 export { unifiedDiff } from './diff.js';
-export { BUMP_ID_TRAILER, DEFAULT_MESSAGE, commitMessage, fullMessage, hasBumpId, type CommitMessage } from './message.js';
+export {
+  BUMP_ID_TRAILER,
+  DEFAULT_MESSAGE,
+  commitMessage,
+  fullMessage,
+  hasBumpId,
+  type CommitMessage,
+} from './message.js';
 export {
   DEFAULT_COMMIT_RETRY,
   commitRaceSafe,

@@ -92,7 +92,9 @@ export function editInferenceService(
       result.edits.push(source.insertPair(component, 'canaryTrafficPercent', [percent], 'first'));
       result.changes.push({ field: `${base}.canaryTrafficPercent`, after: percent });
     }
-    const mode = scalarString(getScalar(getMap(getMap(isvc.root, 'metadata'), 'annotations'), 'serving.kserve.io/deploymentMode'));
+    const mode = scalarString(
+      getScalar(getMap(getMap(isvc.root, 'metadata'), 'annotations'), 'serving.kserve.io/deploymentMode'),
+    );
     if (mode && RAW_MODES.has(mode)) {
       result.warnings.push(
         `${where} is annotated serving.kserve.io/deploymentMode: ${mode}; KServe ignores canaryTrafficPercent in that mode, so all traffic goes to the new revision`,
@@ -189,6 +191,8 @@ function editImplementation(
 function implementationKey(component: YAMLMap, base: string): string | undefined {
   if (base === 'spec.predictor' && getMap(component, 'model')) return 'model';
   if (base === 'spec.explainer' && getMap(component, 'art')) return 'art';
-  const keys = (component.items as Pair<Scalar>[]).filter((pair) => isScalar(pair.key)).map((pair) => String(pair.key.value));
+  const keys = (component.items as Pair<Scalar>[])
+    .filter((pair) => isScalar(pair.key))
+    .map((pair) => String(pair.key.value));
   return keys.find((key) => (FRAMEWORKS as readonly string[]).includes(key) && getMap(component, key));
 }

@@ -41,7 +41,9 @@ export function editKustomizeImage(source: YamlSource, entryName: string, image:
 
   const imagesPair = getPair(root, 'images');
   if (!imagesPair) {
-    result.edits.push(source.insertPair(root, 'images', [`- ${newEntry[0]}`, ...newEntry.slice(1).map((l) => `  ${l}`)]));
+    result.edits.push(
+      source.insertPair(root, 'images', [`- ${newEntry[0]}`, ...newEntry.slice(1).map((l) => `  ${l}`)]),
+    );
     result.changes.push({ field, after });
     return result;
   }
@@ -72,7 +74,11 @@ export function editKustomizeImage(source: YamlSource, entryName: string, image:
     else add(source, result, entry, `${field}.digest`, 'digest', image.digest);
   } else if (digest) {
     result.edits.push(source.removePair(entry, digest));
-    result.changes.push({ field: `${field}.digest`, before: scalarString(getScalar(entry, 'digest')), after: '(removed)' });
+    result.changes.push({
+      field: `${field}.digest`,
+      before: scalarString(getScalar(entry, 'digest')),
+      after: '(removed)',
+    });
   }
   return result;
 }

@@ -30,7 +30,10 @@ export function commitMessage(
     new: news.join(', ') || '(canary change)',
     run_url: context.runUrl ?? '',
   };
-  const filled = (context.template ?? DEFAULT_MESSAGE).replace(/\{(name|old|new|run_url)\}/g, (_, key: string) => values[key]!);
+  const filled = (context.template ?? DEFAULT_MESSAGE).replace(
+    /\{(name|old|new|run_url)\}/g,
+    (_, key: string) => values[key]!,
+  );
   const [headline, ...rest] = filled.replace(/\r\n/g, '\n').split('\n');
   const trailers = [
     ['Bump-Target', plan.target],
@@ -44,7 +47,10 @@ export function commitMessage(
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([key, value]) => `${key}: ${String(value).replace(/[\r\n]+/g, ' ')}`);
   const body = rest.join('\n').trim();
-  return { headline: headline!.trim() || `Bump ${plan.name}`, body: `${body ? `${body}\n\n` : ''}${trailers.join('\n')}` };
+  return {
+    headline: headline!.trim() || `Bump ${plan.name}`,
+    body: `${body ? `${body}\n\n` : ''}${trailers.join('\n')}`,
+  };
 }
 
 /** True when a commit message carries this bump id as a trailer. */

@@ -63,7 +63,8 @@ export async function planBump(snapshot: RepoSnapshot, request: BumpRequest): Pr
   const path = target.path.replace(/^\.\//, '');
   if (!all.includes(path)) throw new BumpError(`${path} does not exist in the repository`);
   if (!request.image) throw new BumpError(`an image is needed to edit ${path}`);
-  if (request.storageUri) throw new BumpError(`storage-uri can only be written into an InferenceService, not into ${path}`);
+  if (request.storageUri)
+    throw new BumpError(`storage-uri can only be written into an InferenceService, not into ${path}`);
   const source = decode(path, (await snapshot.read(path)) as Buffer);
   const edits =
     target.kind === 'kustomization'
@@ -156,7 +157,10 @@ function verifyStillParses(before: YamlSource, after: string): void {
   try {
     parsed = new YamlSource(before.path, after);
   } catch (error) {
-    throw new Error(`internal error: the edit of ${before.path} would not parse (${String(error)}); nothing was changed`);
+    throw new Error(
+      `internal error: the edit of ${before.path} would not parse (${String(error)}); nothing was changed`,
+      { cause: error },
+    );
   }
   if (parsed.documents.length !== before.documents.length) {
     throw new Error(`internal error: the edit of ${before.path} changed its document count; nothing was changed`);

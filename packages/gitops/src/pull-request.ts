@@ -15,7 +15,12 @@ export interface PullRequestResult extends BumpResult {
 
 /** The same bump (file, values) always maps to the same branch, so a re-run finds its pull request. */
 export function pullRequestBranch(plan: BumpPlan): string {
-  const slug = plan.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'image';
+  const slug =
+    plan.name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'image';
   const key = JSON.stringify([plan.file, plan.fields.map((f) => [f.field, f.after])]);
   return `bump/${slug}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
 }

@@ -13,7 +13,8 @@ export interface Landed {
 }
 
 /** What a write did: landed, lost the race (the branch moved), or may or may not have landed. */
-export type CommitOutcome = ({ kind: 'landed' } & Landed) | { kind: 'stale'; reason: string } | { kind: 'unknown'; reason: string };
+export type CommitOutcome =
+  ({ kind: 'landed' } & Landed) | { kind: 'stale'; reason: string } | { kind: 'unknown'; reason: string };
 
 /** One way of writing to a branch (git push, GraphQL createCommitOnBranch). */
 export interface BranchWriter {
@@ -79,7 +80,9 @@ export async function commitRaceSafe(writer: BranchWriter, options: RaceSafeOpti
     lastReason = outcome.reason;
     if (attempt === policy.maxAttempts) break;
     const delay = backoffDelay(attempt, policy, random);
-    options.logger.info(`Attempt ${attempt} of ${policy.maxAttempts} did not land (${outcome.reason}); retrying in ${delay} ms`);
+    options.logger.info(
+      `Attempt ${attempt} of ${policy.maxAttempts} did not land (${outcome.reason}); retrying in ${delay} ms`,
+    );
     await clock.sleep(delay);
   }
   throw new BumpError(

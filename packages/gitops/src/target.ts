@@ -47,7 +47,8 @@ export function setScalar(
   const scalar = node as Scalar;
   const before = scalar.value === null || scalar.value === undefined ? undefined : String(scalar.value);
   if (before === after) return before;
-  if (scalar.anchor) result.warnings.push(`${source.path}: ${field} carries the anchor &${scalar.anchor}; its aliases change too`);
+  if (scalar.anchor)
+    result.warnings.push(`${source.path}: ${field} carries the anchor &${scalar.anchor}; its aliases change too`);
   result.edits.push(source.replaceScalar(scalar, after, options));
   result.changes.push({ field, before, after });
   return before;

@@ -54,7 +54,11 @@ export class YamlSource {
     for (const document of this.documents) {
       const error = document.errors[0];
       if (error) {
-        throw new YamlSyntaxError(path, error.linePos?.[0]?.line, error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+        throw new YamlSyntaxError(
+          path,
+          error.linePos?.[0]?.line,
+          error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+        );
       }
     }
     const firstBreak = text.indexOf('\n');
@@ -113,7 +117,8 @@ export class YamlSource {
 
   /** Removes a `key: value` pair and its line(s). */
   removePair(map: YAMLMap, pair: Pair<Scalar, Node | null>): TextEdit {
-    if (map.flow) throw new UneditableError(`${this.path}: cannot remove ${String(pair.key.value)} from a flow mapping`);
+    if (map.flow)
+      throw new UneditableError(`${this.path}: cannot remove ${String(pair.key.value)} from a flow mapping`);
     const keyStart = rangeOf(pair.key, this.path)[0];
     const lineStart = this.lineStart(keyStart);
     const end = this.endOfPair(pair);
@@ -123,7 +128,8 @@ export class YamlSource {
     const next = pairs[pairs.indexOf(pair) + 1];
     if (next) {
       const nextStart = rangeOf(next.key, this.path)[0];
-      if (this.text.slice(end, this.lineStart(nextStart)).trim() === '') return { start: keyStart, end: nextStart, text: '' };
+      if (this.text.slice(end, this.lineStart(nextStart)).trim() === '')
+        return { start: keyStart, end: nextStart, text: '' };
     }
     throw new UneditableError(
       `${this.path}:${this.lineOf(keyStart)}: cannot remove ${String(pair.key.value)} without touching other lines`,

@@ -21,7 +21,8 @@ function commitOnBranch(expectedHeadOid: string, branchName = 'main', path = 'a.
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}` },
     body: JSON.stringify({
-      query: 'mutation M($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid url } } }',
+      query:
+        'mutation M($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid url } } }',
       variables: {
         input: {
           branch: { repositoryNameWithOwner: 'acme/gitops', branchName },
@@ -31,7 +32,13 @@ function commitOnBranch(expectedHeadOid: string, branchName = 'main', path = 'a.
         },
       },
     }),
-  }).then((r) => r.json() as Promise<{ data?: { createCommitOnBranch: { commit: { oid: string } } | null }; errors?: { type: string; message: string }[] }>);
+  }).then(
+    (r) =>
+      r.json() as Promise<{
+        data?: { createCommitOnBranch: { commit: { oid: string } } | null };
+        errors?: { type: string; message: string }[];
+      }>,
+  );
 }
 
 beforeAll(async () => {
@@ -62,7 +69,10 @@ describe('GitHub API fake', () => {
 
   it('of two commits on the same expected head, exactly one lands', async () => {
     const head = remote.head();
-    const results = await Promise.all([commitOnBranch(head, 'main', 'x.txt', '1'), commitOnBranch(head, 'main', 'y.txt', '2')]);
+    const results = await Promise.all([
+      commitOnBranch(head, 'main', 'x.txt', '1'),
+      commitOnBranch(head, 'main', 'y.txt', '2'),
+    ]);
     expect(results.filter((r) => r.data?.createCommitOnBranch).length).toBe(1);
     expect(results.filter((r) => r.errors?.[0]?.type === 'STALE_DATA').length).toBe(1);
     expect(git(remote.bare, 'rev-parse', 'main~1')).toBe(head);
@@ -71,40 +81,54 @@ describe('GitHub API fake', () => {
   it('commits as the token owner with GitHub as committer; the branch must exist', async () => {
     const landed = await commitOnBranch(remote.head());
     const oid = landed.data!.createCommitOnBranch!.commit.oid;
-    expect(git(remote.bare, 'log', '-1', '--format=%an|%cn|%B', oid)).toBe('github-actions[bot]|GitHub|change\n\nBump-Id: 1');
+    expect(git(remote.bare, 'log', '-1', '--format=%an|%cn|%B', oid)).toBe(
+      'github-actions[bot]|GitHub|change\n\nBump-Id: 1',
+    );
     const missing = await commitOnBranch(remote.head(), 'nope');
     expect(missing.errors?.[0]?.type).toBe('NOT_FOUND');
   });
 
   it('serves trees and 60-column base64 blobs that decode to the exact bytes (CRLF kept)', async () => {
     const head = (await call('GET', '/repos/acme/gitops/git/ref/heads/main')).body as { object: { sha: string } };
-    const commit = (await call('GET', `/repos/acme/gitops/git/commits/${head.object.sha}`)).body as { tree: { sha: string } };
+    const commit = (await call('GET', `/repos/acme/gitops/git/commits/${head.object.sha}`)).body as {
+      tree: { sha: string };
+    };
     const tree = (await call('GET', `/repos/acme/gitops/git/trees/${commit.tree.sha}?recursive=1`)).body as {
       tree: { path: string; type: string; sha: string }[];
       truncated: boolean;
     };
     expect(tree.truncated).toBe(false);
-    expect(tree.tree.map((e) => `${e.type}:${e.path}`)).toEqual(expect.arrayContaining(['tree:dir', 'blob:dir/b.yaml', 'blob:a.txt']));
+    expect(tree.tree.map((e) => `${e.type}:${e.path}`)).toEqual(
+      expect.arrayContaining(['tree:dir', 'blob:dir/b.yaml', 'blob:a.txt']),
+    );
     const root = git(remote.bare, 'rev-list', '--max-parents=0', 'main');
     const seed = git(remote.bare, 'rev-parse', `${root}:a.txt`);
     const blob = (await call('GET', `/repos/acme/gitops/git/blobs/${seed}`)).body as { content: string };
     expect(Buffer.from(blob.content, 'base64').toString('utf8')).toBe('old\r\nline two\r\n');
     fake.treeLimit = 1;
-    const truncated = (await call('GET', `/repos/acme/gitops/git/trees/${commit.tree.sha}?recursive=1`)).body as { truncated: boolean };
+    const truncated = (await call('GET', `/repos/acme/gitops/git/trees/${commit.tree.sha}?recursive=1`)).body as {
+      truncated: boolean;
+    };
     fake.treeLimit = 100_000;
     expect(truncated.truncated).toBe(true);
   });
 
   it('refs: 422 when a branch already exists or is missing; fast-forward only without force', async () => {
     const head = remote.head();
-    expect((await call('POST', '/repos/acme/gitops/git/refs', { ref: 'refs/heads/feature', sha: head })).status).toBe(201);
+    expect((await call('POST', '/repos/acme/gitops/git/refs', { ref: 'refs/heads/feature', sha: head })).status).toBe(
+      201,
+    );
     expect(await call('POST', '/repos/acme/gitops/git/refs', { ref: 'refs/heads/feature', sha: head })).toMatchObject({
       status: 422,
       body: { message: 'Reference already exists' },
     });
     const parent = git(remote.bare, 'rev-parse', 'main~1');
-    expect((await call('PATCH', '/repos/acme/gitops/git/refs/heads/feature', { sha: parent, force: false })).status).toBe(422);
-    expect((await call('PATCH', '/repos/acme/gitops/git/refs/heads/feature', { sha: parent, force: true })).status).toBe(200);
+    expect(
+      (await call('PATCH', '/repos/acme/gitops/git/refs/heads/feature', { sha: parent, force: false })).status,
+    ).toBe(422);
+    expect(
+      (await call('PATCH', '/repos/acme/gitops/git/refs/heads/feature', { sha: parent, force: true })).status,
+    ).toBe(200);
     expect((await call('DELETE', '/repos/acme/gitops/git/refs/heads/feature')).status).toBe(204);
     expect((await call('DELETE', '/repos/acme/gitops/git/refs/heads/feature')).status).toBe(422);
   });
@@ -115,11 +139,17 @@ describe('GitHub API fake', () => {
     const empty = await call('POST', '/repos/acme/gitops/pulls', { title: 't', head: 'bump', base: 'main' });
     expect(JSON.stringify(empty.body)).toContain('No commits between main and bump');
     await commitOnBranch(head, 'bump');
-    expect((await call('POST', '/repos/acme/gitops/pulls', { title: 't', head: 'bump', base: 'main' })).status).toBe(201);
+    expect((await call('POST', '/repos/acme/gitops/pulls', { title: 't', head: 'bump', base: 'main' })).status).toBe(
+      201,
+    );
     const duplicate = await call('POST', '/repos/acme/gitops/pulls', { title: 't', head: 'bump', base: 'main' });
     expect(JSON.stringify(duplicate.body)).toContain('A pull request already exists for acme:bump.');
-    expect(((await call('GET', '/repos/acme/gitops/pulls?state=open&head=acme:bump')).body as unknown as unknown[]).length).toBe(1);
-    expect(((await call('GET', '/repos/acme/gitops/pulls?state=open&head=other:bump')).body as unknown as unknown[]).length).toBe(0);
+    expect(
+      ((await call('GET', '/repos/acme/gitops/pulls?state=open&head=acme:bump')).body as unknown as unknown[]).length,
+    ).toBe(1);
+    expect(
+      ((await call('GET', '/repos/acme/gitops/pulls?state=open&head=other:bump')).body as unknown as unknown[]).length,
+    ).toBe(0);
   });
 
   it('a drop-after-apply fault applies the write but the client sees the connection die', async () => {

@@ -103,7 +103,8 @@ export class FakeGitHub {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const authorized = req.headers.authorization === `Bearer ${this.token}` || req.headers.authorization === `token ${this.token}`;
+    const authorized =
+      req.headers.authorization === `Bearer ${this.token}` || req.headers.authorization === `token ${this.token}`;
     const record: RecordedRequest = { method, path: url.pathname + url.search, authorized };
     this.requests.push(record);
 
@@ -115,7 +116,8 @@ export class FakeGitHub {
     let status = 200;
     let body: unknown;
     try {
-      if (!authorized) throw new HttpFailure(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
+      if (!authorized)
+        throw new HttpFailure(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
       const json = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       if (method === 'POST' && path === '/graphql') {
         record.operation = /createCommitOnBranch/.test(String(json.query)) ? 'createCommitOnBranch' : 'unknown';
@@ -159,7 +161,18 @@ export class FakeGitHub {
     if (method === 'GET' && (m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(rest))) {
       if (objectType(repo.bare, m[1]!) !== 'commit') throw notFound();
       const [tree, parents, message] = git('show', '-s', '--format=%T%x00%P%x00%B', m[1]!).split('\0');
-      return [200, { sha: m[1], tree: { sha: tree }, parents: parents!.split(' ').filter(Boolean).map((sha) => ({ sha })), message }];
+      return [
+        200,
+        {
+          sha: m[1],
+          tree: { sha: tree },
+          parents: parents!
+            .split(' ')
+            .filter(Boolean)
+            .map((sha) => ({ sha })),
+          message,
+        },
+      ];
     }
     if (method === 'GET' && (m = /^\/git\/trees\/([0-9a-f]{40})$/.exec(rest))) {
       const type = objectType(repo.bare, m[1]!);
@@ -187,7 +200,8 @@ export class FakeGitHub {
     if (method === 'GET' && rest === '/commits') {
       const ref = query.get('sha') ?? repo.defaultBranch ?? 'main';
       const count = Math.min(100, Number(query.get('per_page') ?? 30));
-      const sha = resolveRef(repo.bare, `refs/heads/${ref}`) ?? (objectType(repo.bare, ref) === 'commit' ? ref : undefined);
+      const sha =
+        resolveRef(repo.bare, `refs/heads/${ref}`) ?? (objectType(repo.bare, ref) === 'commit' ? ref : undefined);
       if (!sha) throw notFound();
       const log = git('log', '-n', String(count), '--format=%H%x00%B%x01', sha);
       return [
@@ -198,14 +212,19 @@ export class FakeGitHub {
           .filter(Boolean)
           .map((entry) => {
             const [commitSha, message] = entry.split('\0') as [string, string];
-            return { sha: commitSha, html_url: `${web}/commit/${commitSha}`, commit: { message: message.replace(/\n$/, '') } };
+            return {
+              sha: commitSha,
+              html_url: `${web}/commit/${commitSha}`,
+              commit: { message: message.replace(/\n$/, '') },
+            };
           }),
       ];
     }
     if (method === 'POST' && rest === '/git/refs') {
       const ref = String(json.ref ?? '');
       const sha = String(json.sha ?? '');
-      if (!/^refs\/heads\/.+/.test(ref)) throw unprocessable('Reference name must start with refs/ and have at least two slashes.');
+      if (!/^refs\/heads\/.+/.test(ref))
+        throw unprocessable('Reference name must start with refs/ and have at least two slashes.');
       if (objectType(repo.bare, sha) !== 'commit') throw unprocessable('Object does not exist');
       if (resolveRef(repo.bare, ref)) throw unprocessable('Reference already exists');
       git('update-ref', ref, sha, '0'.repeat(40));
@@ -255,7 +274,14 @@ export class FakeGitHub {
           { resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` },
         ]);
       }
-      const pull: Pull = { number: pulls.length + 1, title: String(json.title ?? ''), body: String(json.body ?? ''), head, base, state: 'open' };
+      const pull: Pull = {
+        number: pulls.length + 1,
+        title: String(json.title ?? ''),
+        body: String(json.body ?? ''),
+        head,
+        base,
+        state: 'open',
+      };
       this.pulls.set(repo.fullName, [...pulls, pull]);
       return [201, this.pullJson(repo, pull)];
     }
@@ -307,7 +333,10 @@ export class FakeGitHub {
     const head = resolveRef(repo.bare, ref);
     if (!head) return fail('NOT_FOUND', `Could not resolve to a Ref with the name '${ref}'.`);
     if (head !== input.expectedHeadOid) {
-      return fail('STALE_DATA', `Expected branch to point to "${input.expectedHeadOid}" but it did not.  Pull and try again.`);
+      return fail(
+        'STALE_DATA',
+        `Expected branch to point to "${input.expectedHeadOid}" but it did not.  Pull and try again.`,
+      );
     }
     if (!input.message?.headline) return fail('UNPROCESSABLE', 'A commit message headline is required.');
     const oid = commitFiles(repo.bare, head, input.fileChanges ?? {}, input.message);
@@ -325,7 +354,13 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function runGit(cwd: string, args: string[], input?: Buffer | string, env: Record<string, string> = {}): string {
-  return execFileSync('git', args, { cwd, input, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync('git', args, {
+    cwd,
+    input,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 function resolveRef(bare: string, ref: string): string | undefined {
