@@ -10,7 +10,7 @@ import {
   pullRequestBranch,
   type BumpRequest,
 } from '../src/index.js';
-import { LocalRemote, git } from './git-helpers.js';
+import { LocalRemote, git, predictorOf } from './git-helpers.js';
 
 const TOKEN = 'ghs_apitoken_0123456789';
 const FAST = { maxAttempts: 25, baseDelayMs: 10, maxDelayMs: 200 };
@@ -26,13 +26,7 @@ const MANIFEST = manifest(10);
 
 function request(i: number, version = 'v2'): BumpRequest {
   return {
-    target: {
-      kind: 'inference-service',
-      name: `svc-${i}`,
-      component: 'predictor',
-      container: 'kserve-container',
-      files: ['**/*.yaml'],
-    },
+    target: predictorOf(`svc-${i}`),
     storageUri: `s3://models/svc-${i}/${version}`,
   };
 }

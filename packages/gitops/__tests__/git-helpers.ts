@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { BumpTarget } from '../src/index.js';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'seed',
@@ -51,4 +52,15 @@ export class LocalRemote {
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** The predictor of the InferenceService `name`, looked for in every YAML file. */
+export function predictorOf(name: string): BumpTarget {
+  return {
+    kind: 'inference-service',
+    name,
+    component: 'predictor',
+    container: 'kserve-container',
+    files: ['**/*.yaml'],
+  };
 }

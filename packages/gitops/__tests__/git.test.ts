@@ -14,7 +14,7 @@ import {
   type BumpRequest,
   type GitRun,
 } from '../src/index.js';
-import { LocalRemote, git } from './git-helpers.js';
+import { LocalRemote, git, predictorOf } from './git-helpers.js';
 
 const FAST = { maxAttempts: 25, baseDelayMs: 20, maxDelayMs: 300 };
 
@@ -38,13 +38,7 @@ const MANIFEST = Array.from({ length: 10 }, (_, i) => isvcDoc(i)).join('');
 
 function request(i: number, tag = '2.0.0'): BumpRequest {
   return {
-    target: {
-      kind: 'inference-service',
-      name: `svc-${i}`,
-      component: 'predictor',
-      container: 'kserve-container',
-      files: ['**/*.yaml'],
-    },
+    target: predictorOf(`svc-${i}`),
     image: parseImageRef(`ghcr.io/acme/svc-${i}:${tag}`),
   };
 }
