@@ -21,6 +21,8 @@ function gitopsRepo(): LocalRemote {
     'apps/iris/inference.yaml': fixture('custom-predictor.yaml'),
     'apps/legacy/multi.yaml': fixture('multi-doc.yaml'),
     'apps/crlf/isvc.yaml': fixture('crlf-isvc.yaml'),
+    'runtimes/kustomization.yaml': fixture('kustomization.yaml'),
+    'charts/iris/values.yaml': fixture('values.yaml'),
   });
   remotes.push(remote);
   return remote;
@@ -124,7 +126,15 @@ describe('bump-kserve-image bundle, commit-method git', () => {
     [{ image: 'acme/iris:1', 'pin-digest': true }, "Input 'pin-digest' needs verify-image: ecr"],
     [{ 'storage-uri': 'ftp://x/y' }, "Input 'storage-uri' has invalid value"],
     [{ image: 'acme/iris:1', files: 'nothing/**/*.yaml' }, 'matched no files'],
-    [{ image: 'acme/iris:1', 'inference-service': 'absent' }, 'no InferenceService absent in 3 file(s); found: '],
+    [{ image: 'acme/iris:1', 'inference-service': 'absent' }, 'no InferenceService absent in 5 file(s); found: '],
+    [
+      { image: 'acme/iris:1', kustomization: 'runtimes/kustomization.yaml' },
+      "Inputs 'inference-service' and 'kustomization' cannot be used together",
+    ],
+    [
+      { image: 'acme/iris:1', 'max-severity': 'SEVERE' },
+      'Input \'max-severity\' has invalid value "SEVERE": expected one of CRITICAL, HIGH, MEDIUM, LOW',
+    ],
   ])('bad input %j fails with one clear line', async (extra, message) => {
     const remote = gitopsRepo();
     const clone = remote.clone();

@@ -10,6 +10,7 @@ import {
   GitHubBranchWriter,
   remoteDefaultBranch,
   remoteUrl,
+  remoteWebUrl,
   type BumpRequest,
   type PullRequestResult,
   type RaceSafeOptions,
@@ -56,13 +57,17 @@ export async function commitBump(settings: Settings, context: CommitContext): Pr
 
 async function viaGit(settings: Settings, context: CommitContext, options: RaceSafeOptions): Promise<Outcome> {
   let git = gitRunner(settings.path);
+  const remote = await remoteUrl(git);
   if (settings.token) {
     const credential = gitBasicCredential(settings.token);
     context.mask(credential);
-    git = gitRunner(settings.path, gitAuthEnv(await remoteUrl(git), credential));
+    git = gitRunner(settings.path, gitAuthEnv(remote, credential));
   }
   const branch = settings.branch ?? (await remoteDefaultBranch(git));
-  const webUrl = settings.repository ? `${context.serverUrl.replace(/\/+$/, '')}/${settings.repository}` : undefined;
+  // Links follow the checkout's remote (the GitOps repository), not the workflow's repository.
+  const webUrl =
+    remoteWebUrl(remote) ??
+    (settings.repository ? `${context.serverUrl.replace(/\/+$/, '')}/${settings.repository}` : undefined);
   const writer = new GitBranchWriter({ git, branch, logger: context.logger, webUrl });
   return { ...(await commitRaceSafe(writer, options)), branch };
 }

@@ -208,3 +208,17 @@ describe('pull-request method against the GitHub fake', () => {
     expect(git(remote.bare, 'for-each-ref', '--format=%(refname)')).toBe(refs);
   });
 });
+
+describe('api method when the write never reached GitHub', () => {
+  it('a dropped request that did not apply is retried and lands exactly once', async () => {
+    const count = Number(git(remote.bare, 'rev-list', '--count', 'main'));
+    fake.inject({ method: 'POST', path: /graphql/, kind: 'drop' });
+    const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), {
+      ...options(9, 'dropped.1'),
+      request: request(9, 'v9'),
+    });
+    expect(result.attempts).toBe(2);
+    expect(result.commit!.sha).toBe(remote.head());
+    expect(Number(git(remote.bare, 'rev-list', '--count', 'main'))).toBe(count + 1);
+  });
+});

@@ -11,6 +11,7 @@ import {
   gitBasicCredential,
   gitRunner,
   parseImageRef,
+  remoteWebUrl,
   type BumpRequest,
   type GitRun,
 } from '../src/index.js';
@@ -242,4 +243,14 @@ describe('git authentication', () => {
     expect(gitAuthEnv('/srv/git/gitops.git', 'x')).toEqual({});
     expect(gitAuthEnv('git@github.com:acme/gitops.git', 'x')).toEqual({});
   });
+});
+
+describe('remoteWebUrl', () => {
+  it.each([
+    ['https://github.com/acme/gitops.git', 'https://github.com/acme/gitops'],
+    ['https://x-access-token:abc@ghe.example.com/acme/gitops', 'https://ghe.example.com/acme/gitops'],
+    ['git@github.com:acme/gitops.git', 'https://github.com/acme/gitops'],
+    ['ssh://git@github.com/acme/gitops.git', 'https://github.com/acme/gitops'],
+    ['/srv/git/gitops.git', undefined],
+  ])('%s', (remote, expected) => expect(remoteWebUrl(remote)).toBe(expected));
 });

@@ -282,3 +282,15 @@ export async function remoteDefaultBranch(git: GitRun, remote = 'origin'): Promi
 export async function remoteUrl(git: GitRun, remote = 'origin'): Promise<string> {
   return (await must(git, ['remote', 'get-url', remote])).toString('utf8').trim();
 }
+
+/**
+ * The web page of a remote (`https://host/owner/name`) for commit links: from an https or
+ * scp-style SSH URL; undefined for a path or anything else. Credentials in the URL are dropped.
+ */
+export function remoteWebUrl(remote: string): string | undefined {
+  const https = /^https?:\/\/(?:[^@/]*@)?([^/]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(remote);
+  if (https) return `https://${https[1]}/${https[2]}/${https[3]}`;
+  const ssh = /^(?:ssh:\/\/)?[^@/]+@([^:/]+)[:/]([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(remote);
+  if (ssh) return `https://${ssh[1]}/${ssh[2]}/${ssh[3]}`;
+  return undefined;
+}

@@ -51,6 +51,7 @@ export {
   gitRunner,
   remoteDefaultBranch,
   remoteUrl,
+  remoteWebUrl,
   type GitRun,
 } from './git.js';
 export { GitHubBranchWriter, GitHubCommitSnapshot } from './api.js';
