@@ -24,8 +24,8 @@ export class LocalRemote {
   constructor(files: Record<string, string>) {
     git(this.root, 'init', '--quiet', '--bare', '-b', 'main', this.bare);
     const seed = join(this.root, 'seed');
-    git(this.root, 'clone', '--quiet', this.bare, seed);
-    git(seed, 'checkout', '--quiet', '-b', 'main');
+    git(this.root, 'init', '--quiet', '-b', 'main', seed);
+    git(seed, 'remote', 'add', 'origin', this.bare);
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(seed, path)), { recursive: true });
       writeFileSync(join(seed, path), text);
