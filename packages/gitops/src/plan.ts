@@ -66,13 +66,15 @@ export async function planBump(snapshot: RepoSnapshot, request: BumpRequest): Pr
   if (request.storageUri)
     throw new BumpError(`storage-uri can only be written into an InferenceService, not into ${path}`);
   const source = decode(path, (await snapshot.read(path)) as Buffer);
-  const edits =
+  const wantedImage = request.image;
+  const edit = (text: YamlSource) =>
     target.kind === 'kustomization'
-      ? editKustomizeImage(source, target.imageName, request.image)
-      : editHelmImage(source, target.key, request.image);
+      ? editKustomizeImage(text, target.imageName, wantedImage)
+      : editHelmImage(text, target.key, wantedImage);
+  const edits = edit(source);
   const label = target.kind === 'kustomization' ? `kustomize image ${target.imageName}` : `Helm values ${target.key}`;
   const name = target.kind === 'kustomization' ? target.imageName : target.key;
-  return finish(source, edits, name, `${label} in ${path}`, { image }, 1);
+  return finish(source, edits, edit, name, `${label} in ${path}`, { image }, 1);
 }
 
 async function planInferenceService(
@@ -97,44 +99,56 @@ async function planInferenceService(
       if (isvc.name === target.name && (!target.namespace || isvc.namespace === target.namespace)) matches.push(entry);
     }
   }
-  const wanted = `${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
+  const wantedName = `${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
   if (matches.length === 0) {
     const list = found.map((f) => `${f.namespace ? `${f.namespace}/` : ''}${f.name} (${f.path})`);
     throw new BumpError(
-      `no InferenceService ${wanted} in ${candidates.length} file(s); found: ${list.length ? list.slice(0, 20).join(', ') : 'no InferenceService at all'}`,
+      `no InferenceService ${wantedName} in ${candidates.length} file(s); found: ${list.length ? list.slice(0, 20).join(', ') : 'no InferenceService at all'}`,
     );
   }
   if (matches.length > 1) {
     const list = matches.map((m) => `${m.path}${m.namespace ? ` (namespace ${m.namespace})` : ''}`);
     throw new BumpError(
-      `InferenceService ${wanted} is defined ${matches.length} times: ${list.join(', ')}; narrow it with the namespace or files input`,
+      `InferenceService ${wantedName} is defined ${matches.length} times: ${list.join(', ')}; narrow it with the namespace or files input`,
     );
   }
   const match = matches[0]!;
-  const isvc = findInferenceServices(match.source).find(
-    (i) => i.name === match.name && i.namespace === match.namespace,
-  )!;
-  const edits = editInferenceService(match.source, isvc, {
+  const wanted = {
     component: target.component,
     container: target.container,
     image,
     storageUri: request.storageUri,
     canaryTrafficPercent: target.canaryTrafficPercent,
-  });
+  };
+  const edit = (text: YamlSource) => {
+    const again = findInferenceServices(text).find((i) => i.name === match.name && i.namespace === match.namespace);
+    if (!again) throw new Error(`internal error: ${text.path} no longer holds InferenceService ${match.name}`);
+    return editInferenceService(text, again, wanted);
+  };
+  const edits = edit(match.source);
   const label = `InferenceService ${match.namespace ? `${match.namespace}/` : ''}${match.name} (${target.component})`;
-  return finish(match.source, edits, match.name, label, { image, storageUri: request.storageUri }, candidates.length);
+  return finish(
+    match.source,
+    edits,
+    edit,
+    match.name,
+    label,
+    { image, storageUri: request.storageUri },
+    candidates.length,
+  );
 }
 
 function finish(
   source: YamlSource,
   edits: TargetEdits,
+  edit: (source: YamlSource) => TargetEdits,
   name: string,
   target: string,
   wanted: { image?: string; storageUri?: string },
   scanned: number,
 ): BumpPlan {
   const after = applyEdits(source.text, edits.edits);
-  if (after !== source.text) verifyStillParses(source, after);
+  if (after !== source.text) verifyEdit(source, after, edit);
   return {
     name,
     target,
@@ -151,8 +165,11 @@ function finish(
   };
 }
 
-/** A safety net: the edited text parses into as many documents as before. */
-function verifyStillParses(before: YamlSource, after: string): void {
+/**
+ * A safety net before anything is written: the edited text parses into as many documents as
+ * before, and editing it again changes nothing (so every intended value is in place).
+ */
+function verifyEdit(before: YamlSource, after: string, edit: (source: YamlSource) => TargetEdits): void {
   let parsed: YamlSource;
   try {
     parsed = new YamlSource(before.path, after);
@@ -164,6 +181,12 @@ function verifyStillParses(before: YamlSource, after: string): void {
   }
   if (parsed.documents.length !== before.documents.length) {
     throw new Error(`internal error: the edit of ${before.path} changed its document count; nothing was changed`);
+  }
+  const again = edit(parsed).changes;
+  if (again.length > 0) {
+    throw new Error(
+      `internal error: after the edit of ${before.path}, ${again.map((c) => c.field).join(', ')} still differ; nothing was changed`,
+    );
   }
 }
 
