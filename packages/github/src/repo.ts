@@ -173,3 +173,42 @@ export async function createCommitOnBranch(
   );
   return data.createCommitOnBranch.commit;
 }
+
+/** Blobs per GraphQL query: well inside GitHub's node and complexity limits. */
+export const BLOBS_PER_QUERY = 100;
+
+/**
+ * Reads many blobs in few GraphQL queries (aliases, BLOBS_PER_QUERY at a time). A blob comes back
+ * only when its UTF-8 text is complete and encodes to exactly `byteSize` bytes; binary, truncated
+ * or non-UTF-8 blobs are left out, for the caller to read through REST.
+ */
+export async function readBlobTexts(
+  client: GitHubClient,
+  repo: RepoName,
+  shas: readonly string[],
+): Promise<Map<string, Buffer>> {
+  const result = new Map<string, Buffer>();
+  for (let at = 0; at < shas.length; at += BLOBS_PER_QUERY) {
+    const batch = shas.slice(at, at + BLOBS_PER_QUERY);
+    const fields = batch
+      .map(
+        (sha, i) =>
+          `b${i}: object(oid: "${sha.replace(/[^0-9a-f]/g, '')}") { ... on Blob { text isBinary isTruncated byteSize } }`,
+      )
+      .join('\n    ');
+    const query = `query Blobs($owner: String!, $name: String!) {\n  repository(owner: $owner, name: $name) {\n    ${fields}\n  }\n}`;
+    const data = await client.graphql<{
+      repository: Record<
+        string,
+        { text: string | null; isBinary: boolean; isTruncated: boolean; byteSize: number } | null
+      >;
+    }>(query, { owner: repo.owner, name: repo.name }, { operation: 'Blobs' });
+    batch.forEach((sha, i) => {
+      const blob = data.repository[`b${i}`];
+      if (!blob || blob.isBinary || blob.isTruncated || blob.text === null) return;
+      const bytes = Buffer.from(blob.text, 'utf8');
+      if (bytes.length === blob.byteSize) result.set(sha, bytes);
+    });
+  }
+  return result;
+}

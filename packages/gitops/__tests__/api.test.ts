@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { memoryLogger } from '@mlops-actions/action-kit/logger';
 import { GitHubClient, GitHubRepo, graphqlUrl } from '@mlops-actions/github';
+import { GitHubCommitSnapshot } from '../src/api.js';
 import { FakeGitHub } from '../../../test/fakes/github/server.js';
 import {
   BumpError,
@@ -86,6 +87,7 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
     fake.inject({
       method: 'POST',
       path: /graphql/,
+      operation: 'createCommitOnBranch',
       kind: {
         status: 200,
         body: {
@@ -130,7 +132,7 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
 
   it('an unknown outcome (connection dropped after the commit applied) is resolved by the trailer', async () => {
     const count = Number(git(remote.bare, 'rev-list', '--count', 'main'));
-    fake.inject({ method: 'POST', path: /graphql/, kind: 'drop-after-apply' });
+    fake.inject({ method: 'POST', path: /graphql/, operation: 'createCommitOnBranch', kind: 'drop-after-apply' });
     const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), {
       ...options(4, 'unknown.1'),
       request: request(4, 'v4'),
@@ -212,7 +214,7 @@ describe('pull-request method against the GitHub fake', () => {
 describe('api method when the write never reached GitHub', () => {
   it('a dropped request that did not apply is retried and lands exactly once', async () => {
     const count = Number(git(remote.bare, 'rev-list', '--count', 'main'));
-    fake.inject({ method: 'POST', path: /graphql/, kind: 'drop' });
+    fake.inject({ method: 'POST', path: /graphql/, operation: 'createCommitOnBranch', kind: 'drop' });
     const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), {
       ...options(9, 'dropped.1'),
       request: request(9, 'v9'),
@@ -220,5 +222,33 @@ describe('api method when the write never reached GitHub', () => {
     expect(result.attempts).toBe(2);
     expect(result.commit!.sha).toBe(remote.head());
     expect(Number(git(remote.bare, 'rev-list', '--count', 'main'))).toBe(count + 1);
+  });
+});
+
+describe('reading a large tree through the API', () => {
+  it('reads 250 files in a few GraphQL queries, byte-exact, with REST only for what GraphQL cannot return', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 250; i++)
+      files[`apps/a${i}.yaml`] = `kind: ConfigMap\r\nmetadata: {name: c${i}}\r\n# é ${i}\r\n`;
+    files['big.yaml'] = `data: ${'x'.repeat(2000)}\n`;
+    const big = new LocalRemote(files);
+    const local = await FakeGitHub.start(TOKEN, { 'acme/big': { bare: big.bare } });
+    local.blobTextLimit = 1000;
+    const bigClient = new GitHubClient({ apiUrl: local.apiUrl, token: TOKEN });
+    try {
+      const bigRepo = new GitHubRepo(bigClient, { owner: 'acme', name: 'big' });
+      const snapshot = new GitHubCommitSnapshot(bigRepo, big.head());
+      const paths = await snapshot.paths();
+      const read = await snapshot.readMany(paths);
+      for (const [path, text] of Object.entries(files)) expect(read.get(path)!.toString('utf8')).toBe(text);
+      const blobQueries = local.requests.filter((r) => r.operation === 'Blobs').length;
+      const restBlobs = local.requests.filter((r) => r.path.includes('/git/blobs/')).length;
+      expect(blobQueries).toBe(3);
+      expect(restBlobs).toBe(1);
+    } finally {
+      await bigClient.close();
+      await local.stop();
+      big.remove();
+    }
   });
 });

@@ -1,6 +1,12 @@
 import { HttpError } from '@mlops-actions/action-kit/http';
 import type { Logger } from '@mlops-actions/action-kit/logger';
-import { GraphQLError, createCommitOnBranch, explainGitHubError, type GitHubRepo } from '@mlops-actions/github';
+import {
+  GraphQLError,
+  createCommitOnBranch,
+  explainGitHubError,
+  readBlobTexts,
+  type GitHubRepo,
+} from '@mlops-actions/github';
 import { BumpError } from './errors.js';
 import type { RepoSnapshot } from './files.js';
 import { hasBumpId, type CommitMessage } from './message.js';
@@ -32,10 +38,26 @@ export class GitHubCommitSnapshot implements RepoSnapshot {
     return [...this.entries.keys()];
   }
 
-  async read(path: string): Promise<Buffer> {
+  /** Few GraphQL queries for all of them; REST only for blobs GraphQL cannot return byte-exact. */
+  async readMany(paths: readonly string[]): Promise<Map<string, Buffer>> {
     if (!this.entries) await this.paths();
+    const missing = [...new Set(paths.map((path) => this.sha(path)).filter((sha) => !this.blobs.has(sha)))];
+    for (const [sha, bytes] of await readBlobTexts(this.repo.client, this.repo.repo, missing))
+      this.blobs.set(sha, bytes);
+    const result = new Map<string, Buffer>();
+    for (const path of paths) result.set(path, await this.read(path));
+    return result;
+  }
+
+  private sha(path: string): string {
     const sha = this.entries!.get(path);
     if (!sha) throw new BumpError(`${path} is not a file at ${this.commit}`);
+    return sha;
+  }
+
+  async read(path: string): Promise<Buffer> {
+    if (!this.entries) await this.paths();
+    const sha = this.sha(path);
     let blob = this.blobs.get(sha);
     if (!blob) {
       blob = await this.repo.blob(sha);

@@ -154,7 +154,7 @@ describe('GitHub API fake', () => {
 
   it('a drop-after-apply fault applies the write but the client sees the connection die', async () => {
     const head = remote.head();
-    fake.inject({ method: 'POST', path: /^\/graphql$/, kind: 'drop-after-apply' });
+    fake.inject({ method: 'POST', path: /^\/graphql$/, operation: 'createCommitOnBranch', kind: 'drop-after-apply' });
     await expect(commitOnBranch(head, 'main', 'z.txt', 'z')).rejects.toThrow();
     expect(git(remote.bare, 'rev-parse', 'main~1')).toBe(head);
   });

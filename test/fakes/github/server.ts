@@ -24,6 +24,8 @@ export interface Fault {
    * outcome for the client); drop: destroyed without effect; or a status with a JSON body.
    */
   kind: 'drop-after-apply' | 'drop' | { status: number; body: unknown };
+  /** Only GraphQL requests of this operation (createCommitOnBranch, or a query's name). */
+  operation?: string;
   times?: number;
 }
 
@@ -68,6 +70,8 @@ export class FakeGitHub {
   private port = 0;
   /** Recursive tree listings longer than this come back with truncated: true. */
   treeLimit = 100_000;
+  /** Blob.text is cut after this many bytes (isTruncated: true). */
+  blobTextLimit = 512 * 1024;
 
   constructor(
     private readonly token: string,
@@ -105,10 +109,18 @@ export class FakeGitHub {
     const raw = Buffer.concat(chunks).toString('utf8');
     const authorized =
       req.headers.authorization === `Bearer ${this.token}` || req.headers.authorization === `token ${this.token}`;
-    const record: RecordedRequest = { method, path: url.pathname + url.search, authorized };
+    const json = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const operation = path === '/graphql' ? graphqlOperation(String(json.query ?? '')) : undefined;
+    const record: RecordedRequest = { method, path: url.pathname + url.search, authorized, operation };
     this.requests.push(record);
 
-    const fault = this.faults.find((f) => f.method === method && f.path.test(path) && (f.times ?? 1) > 0);
+    const fault = this.faults.find(
+      (f) =>
+        f.method === method &&
+        f.path.test(path) &&
+        (f.operation === undefined || f.operation === operation) &&
+        (f.times ?? 1) > 0,
+    );
     if (fault) fault.times = (fault.times ?? 1) - 1;
     if (fault?.kind === 'drop') return void req.socket.destroy();
     if (fault && typeof fault.kind === 'object') return send(res, fault.kind.status, fault.kind.body);
@@ -118,9 +130,7 @@ export class FakeGitHub {
     try {
       if (!authorized)
         throw new HttpFailure(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
-      const json = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       if (method === 'POST' && path === '/graphql') {
-        record.operation = /createCommitOnBranch/.test(String(json.query)) ? 'createCommitOnBranch' : 'unknown';
         body = this.graphql(json);
       } else {
         [status, body] = this.rest(method, path, url.searchParams, json);
@@ -300,9 +310,14 @@ export class FakeGitHub {
     };
   }
 
-  /** Only the mutation GitOps writers use; anything else is answered the way GitHub answers an unknown field. */
+  /**
+   * The mutation GitOps writers use, and blob reads by oid (`alias: object(oid: "…") { ... on Blob
+   * { text isBinary isTruncated byteSize } }`); anything else gets a GraphQL error.
+   */
   private graphql(json: Record<string, unknown>): unknown {
     const query = String(json.query ?? '');
+    if (/^\s*query\b[^{]*\{\s*repository\s*\(/.test(query))
+      return this.blobQuery(query, json.variables as Record<string, string>);
     if (!/mutation[^{]*\{\s*createCommitOnBranch\s*\(\s*input\s*:\s*\$input\s*\)/.test(query)) {
       return { errors: [{ message: 'This fake implements only createCommitOnBranch(input: $input)' }] };
     }
@@ -346,6 +361,45 @@ export class FakeGitHub {
       data: { createCommitOnBranch: { commit: { oid, url: `https://github.com/${owner}/${name}/commit/${oid}` } } },
     };
   }
+
+  /** Blob.text is null for binary blobs and cut at `blobTextLimit` bytes (isTruncated), as on GitHub. */
+  private blobQuery(query: string, variables: Record<string, string>): unknown {
+    const repo = this.repos[`${variables.owner}/${variables.name}`];
+    if (!repo) {
+      return {
+        data: { repository: null },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['repository'],
+            message: `Could not resolve to a Repository with the name '${variables.owner}/${variables.name}'.`,
+          },
+        ],
+      };
+    }
+    const repository: Record<string, unknown> = {};
+    for (const [, alias, oid] of query.matchAll(/(\w+)\s*:\s*object\(oid:\s*"([0-9a-f]{40})"\)/g)) {
+      if (objectType(repo.bare, oid!) !== 'blob') {
+        repository[alias!] = null;
+        continue;
+      }
+      const bytes = execFileSync('git', ['cat-file', 'blob', oid!], { cwd: repo.bare });
+      const isBinary = bytes.includes(0);
+      const isTruncated = bytes.length > this.blobTextLimit;
+      repository[alias!] = {
+        text: isBinary ? null : bytes.subarray(0, this.blobTextLimit).toString('utf8'),
+        isBinary,
+        isTruncated,
+        byteSize: bytes.length,
+      };
+    }
+    return { data: { repository } };
+  }
+}
+
+function graphqlOperation(query: string): string {
+  if (/createCommitOnBranch/.test(query)) return 'createCommitOnBranch';
+  return /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
