@@ -26,7 +26,7 @@ export class GraphQLError extends Error {
     readonly operation: string,
   ) {
     super(
-      `GitHub GraphQL ${operation} failed: ${errors.map((e) => `${e.type ? `${e.type}: ` : ''}${e.message}`).join('; ')}`,
+      `GitHub GraphQL ${operation} failed: ${errors.map((e) => `${e.type ? `${e.type}: ` : ''}${e.message.replace(/\s+/g, ' ').trim()}`).join('; ')}`,
     );
     this.types = errors.map((e) => e.type ?? '');
   }

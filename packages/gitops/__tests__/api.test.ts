@@ -142,6 +142,32 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
     expect(Number(git(remote.bare, 'rev-list', '--count', 'main'))).toBe(count + 1);
   });
 
+  it('a refusal by a ruleset names the reason and the way out; nothing lands', async () => {
+    const head = remote.head();
+    fake.inject({
+      method: 'POST',
+      path: /graphql/,
+      operation: 'createCommitOnBranch',
+      kind: {
+        status: 200,
+        body: {
+          data: { createCommitOnBranch: null },
+          errors: [
+            {
+              type: 'UNPROCESSABLE',
+              path: ['createCommitOnBranch'],
+              message: 'Repository rule violations found\n\nChanges must be made through a pull request.',
+            },
+          ],
+        },
+      },
+    });
+    await expect(
+      commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), options(6, 'rules.1')),
+    ).rejects.toThrow(/UNPROCESSABLE: Repository rule violations found.*use commit-method: pull-request/s);
+    expect(remote.head()).toBe(head);
+  });
+
   it('a tree the API truncates is refused with the way out', async () => {
     fake.treeLimit = 1;
     try {

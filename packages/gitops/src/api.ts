@@ -116,6 +116,11 @@ export class GitHubBranchWriter implements BranchWriter {
       if (error instanceof HttpError && (error.outcomeUnknown || (error.status ?? 0) >= 500)) {
         return { kind: 'unknown', reason: error.reason };
       }
+      if (error instanceof GraphQLError) {
+        throw new BumpError(
+          `${error.message}. If a ruleset or branch protection on ${this.branch} requires pull requests or checks, use commit-method: pull-request; if the token cannot write, grant it contents: write`,
+        );
+      }
       githubFailure(`createCommitOnBranch on ${this.repo.fullName}@${this.branch}`, error);
     }
   }
