@@ -15,6 +15,9 @@ import {
   type BumpRequest,
   type RepoSnapshot,
 } from '../packages/gitops/src/index.js';
+import { GitHubClient, GitHubRepo } from '../packages/github/src/index.js';
+import { GitHubCommitSnapshot } from '../packages/gitops/src/api.js';
+import { FakeGitHub } from '../test/fakes/github/server.js';
 import { median, round, timeAsync, type Figure } from './lib.js';
 
 const FILES = 2000;
@@ -101,6 +104,22 @@ export default async function bench(): Promise<Figure[]> {
     const fromGit = await timePlans(() => new GitCommitSnapshot(git, head));
     const bytes = paths.reduce((sum, path) => sum + readFileSync(join(root, path)).length, 0);
 
+    // The api method's view: how many GitHub requests one plan costs (the fake counts them).
+    const fake = await FakeGitHub.start('bench-token', { 'acme/gitops': { bare: root } });
+    const client = new GitHubClient({ apiUrl: fake.apiUrl, token: 'bench-token' });
+    let apiRequests: number;
+    try {
+      const plan = await planBump(
+        new GitHubCommitSnapshot(new GitHubRepo(client, { owner: 'acme', name: 'gitops' }), head),
+        request,
+      );
+      if (plan.changes.length !== 1) throw new Error('the bench did not find its target through the API');
+      apiRequests = fake.requests.length;
+    } finally {
+      await client.close();
+      await fake.stop();
+    }
+
     return [
       {
         figure: `bump: locate + edit 1 InferenceService in ${FILES} files (working tree, median of ${RUNS})`,
@@ -123,6 +142,13 @@ export default async function bench(): Promise<Figure[]> {
         baseline: readAll,
         baselineLabel: `read all ${FILES} files`,
         goal: '≤ 1000 ms',
+      },
+      {
+        figure: `bump: GitHub API requests to locate + edit in ${FILES} files (api method)`,
+        value: apiRequests,
+        unit: 'requests',
+        baseline: FILES + 2,
+        baselineLabel: 'one REST blob read per file',
       },
     ];
   } finally {
