@@ -269,6 +269,17 @@ describe('selection errors name what was found', () => {
     ).rejects.toThrow('matched no files');
   });
 
+  it('a duplicate key is a parse error too (Kubernetes refuses them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-dup-'));
+    writeFileSync(
+      join(dir, 'dup.yaml'),
+      fixture('custom-predictor.yaml').replace('  namespace: models\n', '  namespace: models\n  name: other\n'),
+    );
+    await expect(
+      planBump(new DirectorySnapshot(dir), { target: isvc('custom-model'), image: parseImageRef('x/y:1') }),
+    ).rejects.toThrow(/dup\.yaml:7 is not valid YAML: Map keys must be unique/);
+  });
+
   it('a file that does not parse is named with its line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gitops-broken-'));
     writeFileSync(join(dir, 'ok.yaml'), fixture('custom-predictor.yaml'));

@@ -49,8 +49,8 @@ export class YamlSource {
     readonly path: string,
     readonly text: string,
   ) {
-    this.documents = parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false }) as Document.Parsed[];
-    if (!Array.isArray(this.documents)) this.documents = [];
+    // Duplicate keys are errors, as for Kubernetes' own YAML reader.
+    this.documents = parseAllDocuments(text) as Document.Parsed[];
     for (const document of this.documents) {
       const error = document.errors[0];
       if (error) {
