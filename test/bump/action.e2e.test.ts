@@ -178,6 +178,25 @@ describe('bump-kserve-image bundle, commit-method api and pull-request', () => {
     expectNoSecret(result);
   });
 
+  it('a token GitHub refuses: one line with the reason and the fix, the token never shown', async () => {
+    const wrong = 'ghs_notTheRightToken987';
+    const result = await runAction('bump-kserve-image', {
+      inputs: {
+        image: 'x/y:1',
+        'inference-service': 'custom-model',
+        repository: 'acme/gitops',
+        token: wrong,
+        'github-api-url': fake.apiUrl,
+      },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors).toEqual([
+      expect.stringMatching(/reading repository acme\/gitops failed: .*401.*Bad credentials.*the token was refused/),
+    ]);
+    expect(result.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(wrong);
+    fake.requests.splice(0);
+  });
+
   it('opens a pull request', async () => {
     const result = await runAction('bump-kserve-image', {
       inputs: {

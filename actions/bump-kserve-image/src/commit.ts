@@ -8,6 +8,7 @@ import {
   gitBasicCredential,
   gitRunner,
   GitHubBranchWriter,
+  githubFailure,
   remoteDefaultBranch,
   remoteUrl,
   remoteWebUrl,
@@ -47,7 +48,11 @@ export async function commitBump(settings: Settings, context: CommitContext): Pr
   const client = new GitHubClient({ apiUrl: settings.apiUrl, token: settings.token!, logger: context.logger });
   try {
     const repo = new GitHubRepo(client, parseRepoName(settings.repository));
-    const branch = settings.branch ?? (await repo.defaultBranch());
+    const branch =
+      settings.branch ??
+      (await repo
+        .defaultBranch()
+        .catch((error: unknown) => githubFailure(`reading repository ${repo.fullName}`, error)));
     if (settings.method === 'pull-request') return { ...(await bumpWithPullRequest(repo, branch, options)), branch };
     return { ...(await commitRaceSafe(new GitHubBranchWriter(repo, branch, context.logger), options)), branch };
   } finally {

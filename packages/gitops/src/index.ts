@@ -54,5 +54,5 @@ export {
   remoteWebUrl,
   type GitRun,
 } from './git.js';
-export { GitHubBranchWriter, GitHubCommitSnapshot } from './api.js';
+export { GitHubBranchWriter, GitHubCommitSnapshot, githubFailure } from './api.js';
 export { bumpWithPullRequest, pullRequestBranch, type PullRequestResult } from './pull-request.js';
