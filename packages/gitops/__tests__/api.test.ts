@@ -60,6 +60,19 @@ afterAll(async () => {
   remote.remove();
 });
 
+/** The next createCommitOnBranch gets GitHub's error answer (HTTP 200, data null). */
+function refuseNextCommit(type: string, message: string): void {
+  fake.inject({
+    method: 'POST',
+    path: /graphql/,
+    operation: 'createCommitOnBranch',
+    kind: {
+      status: 200,
+      body: { data: { createCommitOnBranch: null }, errors: [{ type, path: ['createCommitOnBranch'], message }] },
+    },
+  });
+}
+
 const options = (i: number, bumpId: string) => ({ request: request(i), bumpId, logger: memoryLogger(), retry: FAST });
 
 describe('api method (createCommitOnBranch) against the GitHub fake', () => {
@@ -84,24 +97,7 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
   });
 
   it('retries STALE_DATA by re-reading and re-applying', async () => {
-    fake.inject({
-      method: 'POST',
-      path: /graphql/,
-      operation: 'createCommitOnBranch',
-      kind: {
-        status: 200,
-        body: {
-          data: { createCommitOnBranch: null },
-          errors: [
-            {
-              type: 'STALE_DATA',
-              path: ['createCommitOnBranch'],
-              message: 'Expected branch to point to "x" but it did not.  Pull and try again.',
-            },
-          ],
-        },
-      },
-    });
+    refuseNextCommit('STALE_DATA', 'Expected branch to point to "x" but it did not.  Pull and try again.');
     const logger = memoryLogger();
     const result = await commitRaceSafe(new GitHubBranchWriter(repo, 'main', logger), {
       ...options(1, 'stale.1'),
@@ -144,24 +140,10 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
 
   it('a refusal by a ruleset names the reason and the way out; nothing lands', async () => {
     const head = remote.head();
-    fake.inject({
-      method: 'POST',
-      path: /graphql/,
-      operation: 'createCommitOnBranch',
-      kind: {
-        status: 200,
-        body: {
-          data: { createCommitOnBranch: null },
-          errors: [
-            {
-              type: 'UNPROCESSABLE',
-              path: ['createCommitOnBranch'],
-              message: 'Repository rule violations found\n\nChanges must be made through a pull request.',
-            },
-          ],
-        },
-      },
-    });
+    refuseNextCommit(
+      'UNPROCESSABLE',
+      'Repository rule violations found\n\nChanges must be made through a pull request.',
+    );
     await expect(
       commitRaceSafe(new GitHubBranchWriter(repo, 'main', memoryLogger()), options(6, 'rules.1')),
     ).rejects.toThrow(/UNPROCESSABLE: Repository rule violations found.*use commit-method: pull-request/s);
