@@ -129,6 +129,25 @@ describe('git method against real bare repositories', () => {
     expect(git(clone, 'rev-parse', 'HEAD')).not.toBe(result.commit!.sha);
   });
 
+  it('works from a shallow checkout (actions/checkout depth 1) that fell behind', async () => {
+    const origin = remote();
+    const shallow = join(origin.root, 'shallow');
+    git(origin.root, 'clone', '--quiet', '--depth', '1', `file://${origin.bare}`, shallow);
+    const other = origin.clone();
+    writeFileSync(join(other, 'later.txt'), 'later\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '--quiet', '-m', 'later');
+    git(other, 'push', '--quiet', 'origin', 'main');
+    const tip = origin.head();
+    const result = await commitRaceSafe(writer(shallow), {
+      request: request(8),
+      bumpId: 'shallow.1',
+      logger: memoryLogger(),
+    });
+    expect(git(origin.bare, 'rev-parse', `${result.commit!.sha}~1`)).toBe(tip);
+    expect(origin.show('later.txt')).toBe('later\n');
+  });
+
   it('dry-run pushes nothing', async () => {
     const origin = remote();
     const head = origin.head();
