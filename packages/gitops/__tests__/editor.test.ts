@@ -138,6 +138,31 @@ describe('InferenceService edits are byte-exact', () => {
     expect(lines.map((l) => l.after)).toEqual(['      image: kserve/art-explainer:v0.15.0\n']);
   });
 
+  it('explainer custom container, in a flow-style manifest', async () => {
+    const text = [
+      'apiVersion: serving.kserve.io/v1beta1',
+      'kind: InferenceService',
+      'metadata: {name: income}',
+      'spec:',
+      '  predictor: {sklearn: {storageUri: "gs://b/income/model"}}',
+      '  explainer: {containers: [{name: kserve-container, image: "acme/explainer:1.0"}, {name: proxy, image: envoy:1}]}',
+      '',
+    ].join('\n');
+    const plan = await planBump(
+      { paths: async () => ['income.yaml'], read: async () => Buffer.from(text) },
+      { target: isvc('income', { component: 'explainer' }), image: parseImageRef('acme/explainer:1.1') },
+    );
+    expect(plan.changes[0]!.after).toBe(text.replace('"acme/explainer:1.0"', '"acme/explainer:1.1"'));
+
+    const canary = await planBump(
+      { paths: async () => ['income.yaml'], read: async () => Buffer.from(text) },
+      { target: isvc('income', { component: 'explainer', canaryTrafficPercent: 10 }) },
+    );
+    expect(canary.changes[0]!.after).toBe(
+      text.replace('image: envoy:1}]}', 'image: envoy:1}], canaryTrafficPercent: 10}'),
+    );
+  });
+
   it('canary: the existing percent (with its comment line) changes in place', async () => {
     const { lines } = await bump({
       target: isvc('my-model', { canaryTrafficPercent: 25 }),
