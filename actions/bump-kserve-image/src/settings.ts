@@ -10,6 +10,7 @@ import {
   type ImageRef,
 } from '@mlops-actions/gitops';
 import { SEVERITIES, type Severity } from '@mlops-actions/ecr/severity';
+import { parsedInput } from './parsed-input.js';
 
 export const COMMIT_METHODS = ['api', 'git', 'pull-request'] as const;
 export type CommitMethod = (typeof COMMIT_METHODS)[number];
@@ -40,8 +41,8 @@ const DNS_FORM = 'a Kubernetes name: lowercase letters, digits and -, at most 63
 /** Reads and validates every input up front; each problem is one line naming the input. */
 export function readSettings(inputs: Inputs, env: NodeJS.ProcessEnv): Settings {
   const token = inputs.secret('token');
-  const image = inputs.custom('image', parseImageRef);
-  const storageUri = inputs.custom('storage-uri', parseStorageUri);
+  const image = parsedInput(inputs, 'image', parseImageRef);
+  const storageUri = parsedInput(inputs, 'storage-uri', parseStorageUri);
   if (!image && !storageUri)
     throw new InputError(
       "Input 'image' or 'storage-uri' is required: give the new image, the new model location, or both",
@@ -88,7 +89,7 @@ export function readSettings(inputs: Inputs, env: NodeJS.ProcessEnv): Settings {
 
   const verifyImage = inputs.enum('verify-image', ['none', 'ecr'] as const, 'none');
   const pinDigest = inputs.boolean('pin-digest', false);
-  const maxSeverity = inputs.custom('max-severity', (raw) => parseEnum(raw.toUpperCase(), SEVERITIES));
+  const maxSeverity = parsedInput(inputs, 'max-severity', (raw) => parseEnum(raw.toUpperCase(), SEVERITIES));
   if (verifyImage !== 'ecr') {
     if (pinDigest) throw new InputError("Input 'pin-digest' needs verify-image: ecr (the digest is read from ECR)");
     if (maxSeverity) throw new InputError("Input 'max-severity' needs verify-image: ecr (the scan is read from ECR)");

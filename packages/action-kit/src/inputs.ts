@@ -71,11 +71,6 @@ export class Inputs {
     });
   }
 
-  /** A value read by a domain parser that throws InvalidValue; the error names the input and the value. */
-  custom<T>(name: string, parser: (raw: string) => T, options: { required?: boolean } = {}): T | undefined {
-    return this.parse(name, options.required, parser);
-  }
-
   boolean(name: string, fallback: boolean): boolean {
     return this.parse(name, false, parseBoolean) ?? fallback;
   }
