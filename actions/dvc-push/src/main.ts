@@ -39,7 +39,8 @@ const DEFAULT_DVC_VERSION = '3.67.1';
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = coreLogger;
   const inputs = actionInputs(env);
-  const dvcVersion = inputs.matching('dvc-version', /^3\.\d+\.\d+$/, 'a DVC 3 release like 3.67.1') ?? DEFAULT_DVC_VERSION;
+  const dvcVersion =
+    inputs.matching('dvc-version', /^3\.\d+\.\d+$/, 'a DVC 3 release like 3.67.1') ?? DEFAULT_DVC_VERSION;
   const python = inputs.string('python', { default: 'python3' })!;
   const root = inputs.directory('working-directory', '.');
   const dvcDir = join(root, '.dvc');
@@ -91,7 +92,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
 
   const cacheService = useCache && actionsCacheAvailable(env);
   if (useCache && !cacheService) {
-    logger.info('The Actions cache service is not available here (no ACTIONS_RUNTIME_TOKEN / cache URL): using the tool cache only');
+    logger.info(
+      'The Actions cache service is not available here (no ACTIONS_RUNTIME_TOKEN / cache URL): using the tool cache only',
+    );
   }
   const installation = await logger.group('Install DVC', () =>
     installDvc({
@@ -147,10 +150,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       pushMs: Date.now() - started,
     }),
   );
-  if (result.failure) throw new Error(`${result.failure.message}${result.failure.hint ? `\n${result.failure.hint}` : ''}`);
-  logger.info(
-    `Pushed ${result.pushed.length} file(s) to ${remote.name}; ${result.alreadyPresentCount} already there`,
-  );
+  if (result.failure)
+    throw new Error(`${result.failure.message}${result.failure.hint ? `\n${result.failure.hint}` : ''}`);
+  logger.info(`Pushed ${result.pushed.length} file(s) to ${remote.name}; ${result.alreadyPresentCount} already there`);
 }
 
 /** remote-url may carry credentials (userinfo, a SAS query): masked, and never echoed back. */
@@ -160,7 +162,8 @@ function readRemoteUrl(inputs: Inputs): string | undefined {
   if (remoteScheme(raw) !== 'local') {
     try {
       const url = new URL(raw);
-      for (const part of [url.username, url.password, url.search.slice(1)]) if (part) maskSecret(decodeURIComponent(part));
+      for (const part of [url.username, url.password, url.search.slice(1)])
+        if (part) maskSecret(decodeURIComponent(part));
     } catch {
       // reported below as malformed
     }
@@ -169,7 +172,9 @@ function readRemoteUrl(inputs: Inputs): string | undefined {
     return parseRemoteUrl(raw);
   } catch (error) {
     const expected = (error as { expected?: string }).expected ?? 'a remote URL';
-    throw new InputError(`Input 'remote-url' has invalid value ${JSON.stringify(stripCredentials(raw))}: expected ${expected}`);
+    throw new InputError(
+      `Input 'remote-url' has invalid value ${JSON.stringify(stripCredentials(raw))}: expected ${expected}`,
+    );
   }
 }
 
@@ -181,7 +186,8 @@ function resolveAll(config: RepoConfig, dvcDir: string, main: ResolvedRemote, na
     try {
       all.push(resolveRemote(config, dvcDir, { name }));
     } catch (error) {
-      if (error instanceof RemoteError) throw new Error(`An output names remote '${name}' (remote: field), but ${error.message}`);
+      if (error instanceof RemoteError)
+        throw new Error(`An output names remote '${name}' (remote: field), but ${error.message}`, { cause: error });
       throw error;
     }
   }

@@ -4,6 +4,7 @@ export type FailureCategory =
   | 'configuration'
   | 'credentials'
   | 'missing-plugin'
+  | 'remote-not-found'
   | 'not-a-repository'
   | 'interrupted'
   | 'usage'
@@ -22,7 +23,10 @@ export interface DvcFailure {
 const CREDENTIALS =
   /unable to locate credentials|access ?denied|invalidaccesskeyid|signaturedoesnotmatch|expiredtoken|forbidden|403|not authorized|credentials? (?:were|are|is) (?:not|invalid)|profile .* could not be found|no credentials/i;
 const MISSING_PLUGIN = /requires these missing dependencies|missing dependencies|pip install .*dvc\[/i;
-const NETWORK = /timed? ?out|timeout|connection (?:reset|refused|aborted)|could not connect|temporarily unavailable|slowdown|5\d\d/i;
+const NOT_FOUND =
+  /bucket does not exist|nosuchbucket|container ?not ?found|no such file or directory: '?\/|storage account .* not found/i;
+const NETWORK =
+  /timed? ?out|timeout|connection (?:reset|refused|aborted)|could not connect|temporarily unavailable|slowdown|5\d\d/i;
 
 /**
  * DVC's exit codes: 1 = the command failed (uploads, an unknown remote…), 251 = configuration,
@@ -39,13 +43,19 @@ export function categorize(exitCode: number, output: string): DvcFailure {
     retryable,
   });
   if (MISSING_PLUGIN.test(output)) {
-    return make('missing-plugin', "DVC lacks the plugin for this remote's scheme: install dvc with its extra, e.g. dvc[s3]");
+    return make(
+      'missing-plugin',
+      "DVC lacks the plugin for this remote's scheme: install dvc with its extra, e.g. dvc[s3]",
+    );
   }
   if (CREDENTIALS.test(output)) {
     return make(
       'credentials',
       'The remote refused or found no credentials: check the credentials step (e.g. configure-aws-credentials with OIDC) and any static keys or profile in .dvc/config*',
     );
+  }
+  if (NOT_FOUND.test(output)) {
+    return make('remote-not-found', "The remote's bucket or folder does not exist: create it, or fix the remote URL");
   }
   switch (exitCode) {
     case 1:
@@ -57,11 +67,17 @@ export function categorize(exitCode: number, output: string): DvcFailure {
         true,
       );
     case 251:
-      return make('configuration', 'DVC rejected its configuration: check .dvc/config and .dvc/config.local (dvc remote modify)');
+      return make(
+        'configuration',
+        'DVC rejected its configuration: check .dvc/config and .dvc/config.local (dvc remote modify)',
+      );
     case 252:
       return make('interrupted', 'DVC was interrupted');
     case 253:
-      return make('not-a-repository', "The working directory is not a DVC repository: run 'dvc init' or set working-directory");
+      return make(
+        'not-a-repository',
+        "The working directory is not a DVC repository: run 'dvc init' or set working-directory",
+      );
     case 254:
       return make('usage', 'DVC rejected its arguments: check targets and jobs');
     default:

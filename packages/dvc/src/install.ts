@@ -70,7 +70,12 @@ export async function probePython(python: string, env: NodeJS.ProcessEnv): Promi
   }
   const info = JSON.parse(stdout) as PythonInfo & { supported: boolean };
   if (!info.supported) throw new InstallError(`DVC needs Python 3.9 or newer; '${python}' is ${info.version}`);
-  return { version: info.version, implementation: info.implementation, platform: info.platform, basePrefix: info.basePrefix };
+  return {
+    version: info.version,
+    implementation: info.implementation,
+    platform: info.platform,
+    basePrefix: info.basePrefix,
+  };
 }
 
 /** The cache key and the tool-cache folder (RUNNER_TOOL_CACHE/dvc/<version>/<variant>). */

@@ -11,6 +11,8 @@ export interface TrackedObject {
   size: number | null;
   legacy: boolean;
   manifest: boolean;
+  /** For a file inside a directory output: the md5 of that directory's `.dir` manifest. */
+  inManifest?: string;
   /** Remote name: the output's own `remote:` field, else the push's remote. */
   remote: string;
   /** Path in the local cache, and whether it is there. */
@@ -58,11 +60,27 @@ export function expandOutputs(
   const unlistable: Output[] = [];
   for (const output of outputs) {
     const remote = output.remote ?? defaultRemote;
-    const object = (path: string, md5: string, size: number | null, manifest: boolean): TrackedObject => {
+    const object = (
+      path: string,
+      md5: string,
+      size: number | null,
+      manifest: boolean,
+      inManifest?: string,
+    ): TrackedObject => {
       const cachePath = cacheObjectPath(cacheDir, md5, output.legacy);
       const inLocalCache = existsSync(cachePath);
       const known = size ?? (inLocalCache && !manifest ? statSync(cachePath).size : null);
-      return { path, md5, size: known, legacy: output.legacy, manifest, remote, cachePath, inLocalCache };
+      return {
+        path,
+        md5,
+        size: known,
+        legacy: output.legacy,
+        manifest,
+        ...(inManifest ? { inManifest } : {}),
+        remote,
+        cachePath,
+        inLocalCache,
+      };
     };
     if (!output.isDir) {
       objects.push(object(output.path, output.md5, output.size, false));
@@ -78,7 +96,7 @@ export function expandOutputs(
     for (const entry of readManifest(manifest.cachePath)) {
       const path = posix.join(output.path, entry.relpath);
       if (prefixes && !prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) continue;
-      objects.push(object(path, entry.md5, null, false));
+      objects.push(object(path, entry.md5, null, false, output.md5));
     }
   }
   return { objects, unlistable };
@@ -89,7 +107,9 @@ function readManifest(path: string): { md5: string; relpath: string }[] {
   try {
     entries = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`The directory manifest ${path} in the local cache is not valid JSON (${String(error)})`);
+    throw new Error(`The directory manifest ${path} in the local cache is not valid JSON (${String(error)})`, {
+      cause: error,
+    });
   }
   if (!Array.isArray(entries)) throw new Error(`The directory manifest ${path} is not a JSON list`);
   return (entries as ManifestEntry[])

@@ -93,7 +93,10 @@ export async function pushData(options: PushOptions): Promise<PushResult> {
 
   for (const output of plan.unlistable) {
     const manifestPresent = before.has(`${output.remote ?? options.remote}|${output.legacy}|${output.md5}`);
-    if (manifestPresent) logger.warning(`${output.path}: its directory manifest is not in the local cache, so its files were not checked (the remote has the manifest)`);
+    if (manifestPresent)
+      logger.warning(
+        `${output.path}: its directory manifest is not in the local cache, so its files were not checked (the remote has the manifest)`,
+      );
   }
   if (result.missing.length) {
     const list = describe(result.missing);
@@ -109,12 +112,16 @@ export async function pushData(options: PushOptions): Promise<PushResult> {
   }
 
   if (toPush.length === 0) {
-    logger.info(`Everything is already in the remote (${plan.objects.length} object(s) checked); dvc push is not needed`);
+    logger.info(
+      `Everything is already in the remote (${plan.objects.length} object(s) checked); dvc push is not needed`,
+    );
     result.skipped = true;
     return result;
   }
 
-  logger.info(`${toPush.length} object(s) to push: ${countFiles(toPush)} file(s) and ${toPush.length - countFiles(toPush)} directory manifest(s)`);
+  logger.info(
+    `${toPush.length} object(s) to push: ${countFiles(toPush)} file(s) and ${toPush.length - countFiles(toPush)} directory manifest(s)`,
+  );
   const push = await pushWithRetries(options, result);
 
   let arrived: Set<string>;
@@ -141,7 +148,7 @@ export async function pushData(options: PushOptions): Promise<PushResult> {
     result.failure = {
       category: 'not-verified',
       message: `dvc push succeeded, but ${result.stillMissing.length} object(s) are still not in the remote: ${describe(result.stillMissing)}`,
-      hint: 'Check per-output remote: fields and the remote URL; rerun the push',
+      hint: notVerifiedHint(result.stillMissing, before, options.remoteUrls),
     };
   } else {
     crossCheck(push.output, new Set(toPush.map(keyOf)).size, logger);
@@ -153,7 +160,13 @@ async function pushWithRetries(
   options: PushOptions,
   result: PushResult,
 ): Promise<{ ok: boolean; output: string; failure?: DvcFailure }> {
-  const argv = ['push', '-r', options.remote, ...(options.jobs ? ['-j', String(options.jobs)] : []), ...options.targets];
+  const argv = [
+    'push',
+    '-r',
+    options.remote,
+    ...(options.jobs ? ['-j', String(options.jobs)] : []),
+    ...options.targets,
+  ];
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (;;) {
     result.attempts++;
@@ -202,6 +215,26 @@ async function presentIn(options: PushOptions, objects: readonly TrackedObject[]
   return new Set(present.map((p) => `${p.remote}|${p.legacy}|${p.oid}`));
 }
 
+/**
+ * DVC takes a directory as complete once its `.dir` manifest is in the remote, and a push of a
+ * path inside the directory uploads that manifest too: the directory's other files then never
+ * get pushed. Deleting the manifest from the remote lets the next push upload them.
+ */
+function notVerifiedHint(
+  stillMissing: readonly TrackedObject[],
+  before: Set<string>,
+  urls: Record<string, string>,
+): string {
+  const manifests = new Set<string>();
+  for (const object of stillMissing) {
+    if (object.inManifest && before.has(`${object.remote}|${object.legacy}|${object.inManifest}`)) {
+      manifests.add(remoteObjectPath(urls[object.remote] ?? object.remote, object.inManifest, object.legacy));
+    }
+  }
+  if (manifests.size === 0) return 'Check per-output remote: fields and the remote URL, then rerun the push';
+  return `DVC skips the files of a directory whose manifest is already in the remote (left there by a push of a path inside it): delete ${[...manifests].join(', ')} from the remote and push again`;
+}
+
 function keyOf(object: TrackedObject): string {
   return `${object.remote}|${object.legacy}|${object.md5}`;
 }
@@ -222,7 +255,9 @@ function crossCheck(output: string, expected: number, logger: Logger): void {
   const match = /(\d+) files? pushed/.exec(output);
   const reported = match ? Number(match[1]) : /Everything is up to date/.test(output) ? 0 : undefined;
   if (reported !== undefined && reported !== expected) {
-    logger.warning(`DVC reported ${reported} object(s) pushed where ${expected} were missing from the remote before the push`);
+    logger.warning(
+      `DVC reported ${reported} object(s) pushed where ${expected} were missing from the remote before the push`,
+    );
   }
 }
 

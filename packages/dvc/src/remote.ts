@@ -86,10 +86,9 @@ export function stripCredentials(url: string): string {
 
 /** Every `scheme://user:pass@` and `?query` in a line of text, stripped. */
 export function redactUrls(text: string): string {
-  return text.replace(/\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^\s/@'"]*@/g, '$1').replace(
-    /\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s?'"]*)\?[^\s'"]*/g,
-    '$1',
-  );
+  return text
+    .replace(/\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^\s/@'"]*@/g, '$1')
+    .replace(/\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s?'"]*)\?[^\s'"]*/g, '$1');
 }
 
 export interface RemoteRequest {

@@ -56,7 +56,12 @@ export class DvcSession {
   }
 
   /** Starts `python` (the installation's interpreter) in the repository. */
-  static async start(options: { python: string; cwd: string; env: NodeJS.ProcessEnv; logger: Logger }): Promise<DvcSession> {
+  static async start(options: {
+    python: string;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    logger: Logger;
+  }): Promise<DvcSession> {
     const child = spawn(options.python, ['-c', HELPER_SCRIPT], {
       cwd: options.cwd,
       env: options.env,
@@ -77,7 +82,8 @@ export class DvcSession {
   /** Runs `dvc <argv>` in-process and returns its exit code and output. */
   async dvc(argv: string[]): Promise<CommandResult> {
     const { reply, output } = await this.channel.request({ op: 'dvc', argv });
-    if (reply.rc === undefined) throw new DvcSessionError(`dvc ${argv[0]} crashed: ${reply.error ?? 'no answer'}`, output);
+    if (reply.rc === undefined)
+      throw new DvcSessionError(`dvc ${argv[0]} crashed: ${reply.error ?? 'no answer'}`, output);
     return { exitCode: reply.rc, output };
   }
 

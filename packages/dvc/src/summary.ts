@@ -24,7 +24,8 @@ const SOURCES: Record<Installation['source'], string> = {
 export function renderSummary(input: SummaryInput): string {
   const { result } = input;
   const md = new Markdown().heading(result.failure ? 'dvc push failed' : 'dvc push');
-  if (result.failure) md.paragraph(`**${result.failure.message}**${result.failure.hint ? `\n\n${result.failure.hint}` : ''}`);
+  if (result.failure)
+    md.paragraph(`**${result.failure.message}**${result.failure.hint ? `\n\n${result.failure.hint}` : ''}`);
   md.table(
     ['remote', 'pushed', 'already present', 'missing', 'DVC', 'time'],
     [
@@ -39,9 +40,12 @@ export function renderSummary(input: SummaryInput): string {
     ],
   );
   if (result.pushed.length) {
-    const rows = result.pushed.slice(0, ROWS).map((file) => [code(file.path), code(file.md5), file.size ?? undefined, code(file.object)]);
+    const rows = result.pushed
+      .slice(0, ROWS)
+      .map((file) => [code(file.path), code(file.md5), file.size ?? undefined, code(file.object)]);
     const table = new Markdown().table(['path', 'md5', 'bytes', 'remote object'], rows);
-    if (result.pushed.length > ROWS) table.paragraph(`… and ${result.pushed.length - ROWS} more (all in the \`pushed\` output)`);
+    if (result.pushed.length > ROWS)
+      table.paragraph(`… and ${result.pushed.length - ROWS} more (all in the \`pushed\` output)`);
     md.details(`${result.pushed.length} file(s) pushed`, table);
   }
   return md.toString();
