@@ -57,6 +57,8 @@ export interface PushResult {
   /** Files that should have been pushed but are still not in the remote afterwards. */
   stillMissing: TrackedObject[];
   attempts: number;
+  /** Milliseconds spent asking the remote before and after, and in `dvc push` itself. */
+  timings: { checkBefore: number; push: number; checkAfter: number };
   /** `dvc push` did not need to run. */
   skipped: boolean;
   failure?: PushFailure;
@@ -81,10 +83,20 @@ export async function pushData(options: PushOptions): Promise<PushResult> {
     missing: [],
     stillMissing: [],
     attempts: 0,
+    timings: { checkBefore: 0, push: 0, checkAfter: 0 },
     skipped: false,
   };
+  const timed = async <T>(phase: keyof PushResult['timings'], fn: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await fn();
+    } finally {
+      result.timings[phase] += Date.now() - started;
+      logger.debug(`${phase}: ${result.timings[phase]} ms`);
+    }
+  };
 
-  const before = await checkRemote(options, plan.objects, 'before the push', result);
+  const before = await timed('checkBefore', () => checkRemote(options, plan.objects, 'before the push', result));
   if (!before) return result;
   const absent = plan.objects.filter((object) => !before.has(keyOf(object)));
   result.alreadyPresentCount = plan.objects.filter((o) => !o.manifest && before.has(keyOf(o))).length;
@@ -122,11 +134,11 @@ export async function pushData(options: PushOptions): Promise<PushResult> {
   logger.info(
     `${toPush.length} object(s) to push: ${countFiles(toPush)} file(s) and ${toPush.length - countFiles(toPush)} directory manifest(s)`,
   );
-  const push = await pushWithRetries(options, result);
+  const push = await timed('push', () => pushWithRetries(options, result));
 
   let arrived: Set<string>;
   if (options.verify) {
-    arrived = (await checkRemote(options, toPush, 'after the push', result)) ?? new Set();
+    arrived = (await timed('checkAfter', () => checkRemote(options, toPush, 'after the push', result))) ?? new Set();
   } else {
     arrived = push.ok ? new Set(toPush.map(keyOf)) : new Set();
   }
