@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { runAction, type RunActionOptions } from '../helpers/run-action.js';
-import { MOTO_CREDENTIALS, startMoto } from '../helpers/moto.js';
+import { MOTO_CREDENTIALS } from '../helpers/moto.js';
+import { startMotoBucket, type MotoBucket } from './moto-bucket.js';
 import { freePort, type Service } from '../helpers/service.js';
 import { TEST_TOOL_CACHE, makeRepo, type DvcRepo } from './fixtures.js';
 
@@ -160,24 +160,17 @@ describe('dvc-push bundle with a local directory remote', () => {
 });
 
 describe('dvc-push bundle with moto S3', () => {
+  let bucket: MotoBucket;
   let moto: Service;
-  let s3: S3Client;
   let repo: DvcRepo;
   beforeAll(async () => {
-    moto = await startMoto();
-    s3 = new S3Client({
-      endpoint: moto.url,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: 'models' }));
+    bucket = await startMotoBucket('models');
+    moto = bucket.moto;
     repo = makeRepo({ remote: false });
   });
   afterAll(async () => {
-    s3?.destroy();
     repo?.cleanup();
-    await moto?.stop();
+    await bucket?.stop();
   });
 
   it(
@@ -208,8 +201,7 @@ describe('dvc-push bundle with moto S3', () => {
       expect(readFileSync(join(repo.root, '.dvc', 'config'), 'utf8')).toBe(committed);
       expect(readFileSync(join(repo.root, '.dvc', 'config.local'), 'utf8')).toContain(`endpointurl = ${moto.url}`);
 
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'models', Prefix: 'store/files/md5/' }));
-      const keys = (listed.Contents ?? []).map((object) => `s3://models/${object.Key}`);
+      const keys = await bucket.list('store/files/md5/');
       for (const file of JSON.parse(result.outputs.pushed!) as { object: string }[])
         expect(keys).toContain(file.object);
       expect(keys).toHaveLength(6);

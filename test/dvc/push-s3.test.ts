@@ -1,31 +1,24 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { updateLocalConfig } from '../../packages/dvc/src/config.js';
 import { pushWithRealDvc as push } from './push-helper.js';
 import { makeRepo, type DvcRepo } from './fixtures.js';
-import { MOTO_CREDENTIALS, startMoto } from '../helpers/moto.js';
+import { MOTO_CREDENTIALS } from '../helpers/moto.js';
+import { startMotoBucket, type MotoBucket } from './moto-bucket.js';
 import type { Service } from '../helpers/service.js';
 
 describe('pushData with the real DVC to moto S3', () => {
+  let bucket: MotoBucket;
   let moto: Service;
   let repo: DvcRepo;
-  let s3: S3Client;
   beforeAll(async () => {
-    moto = await startMoto();
-    s3 = new S3Client({
-      endpoint: moto.url,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: 'models' }));
+    bucket = await startMotoBucket('models');
+    moto = bucket.moto;
     repo = makeRepo({ remote: false });
   });
   afterAll(async () => {
-    s3?.destroy();
     repo?.cleanup();
-    await moto?.stop();
+    await bucket?.stop();
   });
   const s3Remote = (name: string, bucket: string) =>
     updateLocalConfig(join(repo.root, '.dvc'), `remote "${name}"`, {
@@ -52,8 +45,7 @@ describe('pushData with the real DVC to moto S3', () => {
     expect(result.failure).toBeUndefined();
     expect(result.pushed).toHaveLength(5);
     expect(result.manifestsPushed).toBe(1);
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'models', Prefix: 'store/' }));
-    const keys = (listed.Contents ?? []).map((o) => `s3://models/${o.Key}`).sort();
+    const keys = await bucket.list('store/');
     expect(keys).toHaveLength(6);
     for (const file of result.pushed) expect(keys).toContain(file.object);
 
