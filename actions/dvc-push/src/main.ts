@@ -101,7 +101,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       python,
       dvcVersion,
       extras: extrasFor(remotes.map((r) => r.scheme)),
-      toolCache: env.RUNNER_TOOL_CACHE || join(tmpdir(), 'dvc-tool-cache'),
+      toolCache: installRoot(env, useCache),
       env,
       logger,
       ...(cacheService ? { cache: actionsInstallCache() } : {}),
@@ -153,6 +153,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   if (result.failure)
     throw new Error(`${result.failure.message}${result.failure.hint ? `\n${result.failure.hint}` : ''}`);
   logger.info(`Pushed ${result.pushed.length} file(s) to ${remote.name}; ${result.alreadyPresentCount} already there`);
+}
+
+/**
+ * With `cache` on, the runner's tool cache (kept on self-hosted runners, saved across jobs with
+ * the Actions cache); off, the job's own temporary folder, which the runner empties afterwards.
+ */
+function installRoot(env: NodeJS.ProcessEnv, useCache: boolean): string {
+  if (useCache) return env.RUNNER_TOOL_CACHE || join(tmpdir(), 'dvc-tool-cache');
+  return join(env.RUNNER_TEMP || tmpdir(), 'dvc-push-install');
 }
 
 /** remote-url may carry credentials (userinfo, a SAS query): masked, and never echoed back. */
