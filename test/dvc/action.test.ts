@@ -120,14 +120,27 @@ describe('dvc-push bundle with a local directory remote', () => {
       const second = await dvcPush(repo.root, {}, closedIndex);
       expect(second.errors).toEqual([]);
       expect(second.stdout).toMatch(/DVC 3\.67\.1: tool-cache/);
+      expect(second.stdout).toContain('The Actions cache service is not available here');
       expect(second.outputs).toMatchObject({ 'pushed-count': '0', 'already-present-count': '5', pushed: '[]' });
       expect(second.stdout).toContain('Everything is already in the remote');
 
-      // The same closed index with an empty tool cache: pip is called, and fails.
+      // The same closed index with an empty tool cache: the cross-job cache is asked first (here
+      // unreachable: a warning), then pip is called, and fails.
       const emptyCache = mkdtempSync(join(tmpdir(), 'tool-cache-'));
       try {
-        const cold = await dvcPush(repo.root, {}, { ...closedIndex, RUNNER_TOOL_CACHE: emptyCache });
+        const cacheService = `http://127.0.0.1:${await freePort()}/`;
+        const cold = await dvcPush(
+          repo.root,
+          {},
+          {
+            ...closedIndex,
+            RUNNER_TOOL_CACHE: emptyCache,
+            ACTIONS_RUNTIME_TOKEN: 'token',
+            ACTIONS_CACHE_URL: cacheService,
+          },
+        );
         expect(cold.exitCode).toBe(1);
+        expect(cold.warnings).toEqual([expect.stringMatching(/^Failed to restore: .*ECONNREFUSED/)]);
         expect(cold.errors[0]).toMatch(/pip install dvc==3\.67\.1 failed/);
       } finally {
         rmSync(emptyCache, { recursive: true, force: true });
