@@ -6,7 +6,7 @@
  *                                              asks each remote which objects it holds
  * Running everything in one interpreter saves DVC's import time (about a second) per command.
  * After each request it writes a separator line to stdout and stderr, so the caller knows it
- * has read all that request's output.
+ * has read all that request's output. It exits as soon as stdin closes.
  */
 export const HELPER_SCRIPT = String.raw`
 import json, os, sys
@@ -21,15 +21,30 @@ def reply(message):
     replies.write(json.dumps(message) + "\n")
     replies.flush()
 
-def exists(request):
+odbs = {}
+
+def remote_odb(name, legacy):
+    # One Repo and one object database per remote for the whole session: building them (and the
+    # remote's client) costs more than the query itself.
     from dvc.repo import Repo
+    if "repo" not in odbs:
+        odbs["repo"] = Repo(os.getcwd())
+    key = (name, legacy)
+    if key not in odbs:
+        hash_name = "md5-dos2unix" if legacy else "md5"
+        odbs[key] = odbs["repo"].cloud.get_remote_odb(name, "push", hash_name=hash_name)
+    return odbs[key]
+
+def exists(request):
     present = []
-    with Repo(os.getcwd()) as repo:
-        for group in request["groups"]:
-            hash_name = "md5-dos2unix" if group["legacy"] else "md5"
-            odb = repo.cloud.get_remote_odb(group["remote"], "push", hash_name=hash_name)
-            found = odb.oids_exist(group["oids"], jobs=request.get("jobs"))
-            present.extend({"remote": group["remote"], "legacy": group["legacy"], "oid": oid} for oid in found)
+    for group in request["groups"]:
+        odb = remote_odb(group["remote"], group["legacy"])
+        # Listings are cached by the filesystem; the answer must reflect the remote right now.
+        underlying = getattr(odb.fs, "fs", None)
+        if hasattr(underlying, "invalidate_cache"):
+            underlying.invalidate_cache()
+        found = odb.oids_exist(group["oids"], jobs=request.get("jobs"))
+        present.extend({"remote": group["remote"], "legacy": group["legacy"], "oid": oid} for oid in found)
     return {"present": present}
 
 try:
@@ -50,4 +65,8 @@ for line in sys.stdin:
     except Exception as error:
         result = {"error": "%s: %s" % (type(error).__name__, error)}
     reply(result)
+
+# Every request has been answered: skip the interpreter's shutdown, which waits for the
+# remote clients' thread pools and event loops (close to a second with s3fs).
+os._exit(0)
 `;
