@@ -12,6 +12,7 @@ const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'
 
 export function listActions() {
   const dir = join(root, 'actions');
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => existsSync(join(dir, name, 'src', 'index.ts')))
     .sort();

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Writes the input and output tables of each actions/<name>/README.md from its action.yml,
-// between <!-- BEGIN_AUTOGEN_INPUTS --> / <!-- END_AUTOGEN_INPUTS --> (and _OUTPUTS) markers.
+// between <!-- BEGIN_AUTOGEN_INPUTS --> / <!-- END_AUTOGEN_INPUTS --> (and _OUTPUTS) markers;
+// and the INPUTS, SECRETS and OUTPUTS tables of docs/workflows/<wf>.md from the workflow_call
+// of each reusable .github/workflows/<wf>.yml (every entry must have a description).
 //   node scripts/gen-readme.mjs          rewrite the READMEs
 //   node scripts/gen-readme.mjs --check  fail, listing them, when any README is out of date
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -39,10 +41,55 @@ export function replaceSection(text, marker, content, file) {
   return `${text.slice(0, from + begin.length)}\n\n${content}\n\n${text.slice(to)}`;
 }
 
-/** Every README with its freshly generated text. */
+export function workflowInputsTable(inputs = {}) {
+  const rows = Object.entries(inputs).map(
+    ([name, input]) =>
+      `| \`${name}\` | ${cell(input.type)} | ${input.required ? 'yes' : 'no'} | ${codeCell(input.default)} | ${cell(input.description)} |`,
+  );
+  return ['| name | type | required | default | description |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+export function secretsTable(secrets = {}) {
+  const rows = Object.entries(secrets).map(
+    ([name, secret]) => `| \`${name}\` | ${secret?.required ? 'yes' : 'no'} | ${cell(secret?.description)} |`,
+  );
+  if (!rows.length) return 'None.';
+  return ['| name | required | description |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function requireDescriptions(file, section, entries = {}) {
+  for (const [name, entry] of Object.entries(entries))
+    if (!String(entry?.description ?? '').trim()) throw new Error(`${file}: ${section} ${name} has no description`);
+}
+
+/** docs/workflows/<wf>.md of every reusable workflow, with its freshly generated tables. */
+export function generateWorkflowDocs() {
+  const results = [];
+  const dir = join(root, '.github', 'workflows');
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)) : [];
+  for (const name of files.sort()) {
+    const yml = join(dir, name);
+    const on = parse(readFileSync(yml, 'utf8'))?.on;
+    if (!on || typeof on !== 'object' || Array.isArray(on) || !('workflow_call' in on)) continue;
+    const call = on.workflow_call ?? {};
+    for (const section of ['inputs', 'secrets', 'outputs'])
+      requireDescriptions(yml, section.slice(0, -1), call[section]);
+    const doc = join(root, 'docs', 'workflows', name.replace(/\.ya?ml$/, '.md'));
+    if (!existsSync(doc)) throw new Error(`${doc} is missing: each reusable workflow is documented there`);
+    const current = readFileSync(doc, 'utf8');
+    let next = replaceSection(current, 'INPUTS', workflowInputsTable(call.inputs), doc);
+    next = replaceSection(next, 'SECRETS', secretsTable(call.secrets), doc);
+    next = replaceSection(next, 'OUTPUTS', outputsTable(call.outputs), doc);
+    results.push({ file: doc, current, next });
+  }
+  return results;
+}
+
+/** Every README and workflow doc with its freshly generated text. */
 export function generate() {
   const results = [];
-  for (const action of readdirSync(join(root, 'actions')).sort()) {
+  const actionsDir = join(root, 'actions');
+  for (const action of existsSync(actionsDir) ? readdirSync(actionsDir).sort() : []) {
     const yml = join(root, 'actions', action, 'action.yml');
     if (!existsSync(yml)) continue;
     const readme = join(root, 'actions', action, 'README.md');
@@ -52,7 +99,7 @@ export function generate() {
     next = replaceSection(next, 'OUTPUTS', outputsTable(spec.outputs), readme);
     results.push({ file: readme, current, next });
   }
-  return results;
+  return [...results, ...generateWorkflowDocs()];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -65,7 +112,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   if (stale.length) {
     console.error(
-      `README tables differ from action.yml in:\n${stale.map((f) => `  ${f}`).join('\n')}\nRun: pnpm run docs`,
+      `README tables differ from action.yml / workflow_call in:\n${stale.map((f) => `  ${f}`).join('\n')}\nRun: pnpm run docs`,
     );
     process.exit(1);
   }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
@@ -15,9 +15,10 @@ interface ActionSpec {
   outputs?: Record<string, { description?: string }>;
 }
 
-const actions = readdirSync(join(repoRoot, 'actions')).filter((name) =>
-  existsSync(join(repoRoot, 'actions', name, 'action.yml')),
-);
+// @ts-expect-error: a plain .mjs script without types
+import { listActions } from '../../scripts/bundle.mjs';
+
+const actions = (listActions() as string[]).filter((name) => existsSync(join(repoRoot, 'actions', name, 'action.yml')));
 
 (actions.length ? describe.each(actions) : describe.skip.each(['(none yet)']))('actions/%s/action.yml', (action) => {
   const spec = (): ActionSpec =>

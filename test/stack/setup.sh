@@ -18,21 +18,30 @@ stamp_ok() { [ -f "$1/.stamp" ] && [ "$(cat "$1/.stamp")" = "$2" ]; }
 
 python_tag=$("$python" -c 'import sys, platform; print(f"{sys.version_info[0]}.{sys.version_info[1]}-{platform.machine()}")')
 
+# Each environment is built once per hash of its pins, in venvs/<env>-<hash>; venvs/<env> is a
+# link to the one in use, swapped atomically. A checkout with other pins (another branch) gets its
+# own folder instead of rebuilding the one a running test is using.
 build_venv() {
-  local env=$1 pins=$here/requirements/$1.txt dir=$stack/venvs/$1
-  local want
-  want="$(sha256sum "$pins" | cut -c1-16)-$python_tag"
-  if stamp_ok "$dir" "$want"; then return 0; fi
-  log "building the $env environment"
-  rm -rf "$dir"
-  "$python" -m venv "$dir"
-  if ! "$dir/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$pins" > "$stack/logs/$env.log" 2>&1; then
-    log "installing the $env environment failed; the last lines of $stack/logs/$env.log:"
-    tail -n 20 "$stack/logs/$env.log" >&2
-    return 1
+  local env=$1 pins=$here/requirements/$1.txt
+  local key dir link=$stack/venvs/$1
+  key="$(sha256sum "$pins" | cut -c1-16)-$python_tag"
+  dir=$stack/venvs/$env-$key
+  if ! stamp_ok "$dir" "$key"; then
+    log "building the $env environment"
+    rm -rf "$dir"
+    "$python" -m venv "$dir"
+    if ! "$dir/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$pins" > "$stack/logs/$env.log" 2>&1; then
+      log "installing the $env environment failed; the last lines of $stack/logs/$env.log:"
+      tail -n 20 "$stack/logs/$env.log" >&2
+      return 1
+    fi
+    echo "$key" > "$dir/.stamp"
+    log "built the $env environment"
   fi
-  echo "$want" > "$dir/.stamp"
-  log "built the $env environment"
+  if [ "$(readlink "$link" 2> /dev/null)" != "$env-$key" ]; then
+    [ -L "$link" ] || rm -rf "$link"
+    ln -sfn "$env-$key" "$link.tmp" && mv -T "$link.tmp" "$link"
+  fi
 }
 
 build_actionlint() {
@@ -55,6 +64,10 @@ build_node24() {
   "$dir/node_modules/.bin/node" --version > /dev/null
   echo "$node24_version" > "$dir/.stamp"
 }
+
+# One setup at a time per stack folder (parallel checkouts may share one through MLOPS_STACK_DIR).
+exec 9> "$stack/.setup.lock"
+flock 9
 
 pids=()
 for pins in "$here"/requirements/*.txt; do

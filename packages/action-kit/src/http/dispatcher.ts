@@ -13,7 +13,12 @@ export interface TlsOptions {
  * One dispatcher for every request of a client: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the
  * environment, plus the TLS options applied to direct and tunnelled connections alike.
  */
-export function createDispatcher(tls: TlsOptions, logger: Logger, what: string): Dispatcher {
+export function createDispatcher(
+  tls: TlsOptions,
+  logger: Logger,
+  what: string,
+  options: { hostHeader?: string } = {},
+): Dispatcher {
   const connect: Record<string, unknown> = {};
   if (tls.caCert) connect.ca = [...rootCertificates, tls.caCert];
   if (tls.insecure) {
@@ -23,5 +28,28 @@ export function createDispatcher(tls: TlsOptions, logger: Logger, what: string):
         'Pass the server CA as ca-cert instead.',
     );
   }
-  return new EnvHttpProxyAgent({ connect, requestTls: connect });
+  const agent = new EnvHttpProxyAgent({ connect, requestTls: connect });
+  return options.hostHeader ? agent.compose(hostHeaderInterceptor(options.hostHeader)) : agent;
+}
+
+/**
+ * fetch() replaces any Host header with the URL's host; gateway routing (Istio, Knative) needs
+ * another one, so it is set below fetch, on the request the dispatcher sends.
+ */
+function hostHeaderInterceptor(host: string): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (request, handler) => {
+    const headers: string[] = [];
+    const given = request.headers;
+    if (Array.isArray(given)) {
+      for (let i = 0; i + 1 < given.length; i += 2) {
+        if (String(given[i]).toLowerCase() !== 'host') headers.push(String(given[i]), String(given[i + 1]));
+      }
+    } else if (given && typeof given === 'object') {
+      for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
+        if (name.toLowerCase() !== 'host' && value !== undefined) headers.push(name, String(value));
+      }
+    }
+    headers.push('host', host);
+    return dispatch({ ...request, headers }, handler);
+  };
 }

@@ -1,5 +1,13 @@
 export { HttpClient, joinUrl, realClock } from './client.js';
-export type { Auth, Clock, FetchLike, HttpClientOptions, HttpResponse, RequestOptions } from './client.js';
+export type {
+  Auth,
+  Clock,
+  FetchLike,
+  HttpClientOptions,
+  HttpResponse,
+  RequestOptions,
+  SendOnceOptions,
+} from './client.js';
 export { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './backoff.js';
 export type { RetryPolicy } from './backoff.js';
 export { HttpError, isRetryableStatus, clipBody, MAX_ERROR_BODY } from './errors.js';

@@ -1,0 +1,1 @@
+"""A small customer-churn model: synthetic data, validation, a scikit-learn pipeline."""
