@@ -13,4 +13,5 @@ export type { RetryPolicy } from './backoff.js';
 export { HttpError, isRetryableStatus, clipBody, MAX_ERROR_BODY } from './errors.js';
 export type { HttpErrorDetails } from './errors.js';
 export { redactHeaders, redactText, redactUrl } from './redact.js';
+export { createDispatcher } from './dispatcher.js';
 export type { TlsOptions } from './dispatcher.js';
