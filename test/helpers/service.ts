@@ -76,7 +76,10 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
       if (!running.has(child)) return;
       running.delete(child);
       killGroup(child, 'SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5000)));
+      const stopped = await Promise.race([exited.then(() => true), gaveUp]);
+      clearTimeout(timer);
       if (!stopped) {
         killGroup(child, 'SIGKILL');
         await exited;

@@ -1,5 +1,4 @@
-import { HttpClient, type FetchLike, type TlsOptions } from '@mlops-actions/action-kit/http';
-import { silentLogger, type Logger } from '@mlops-actions/action-kit/logger';
+import { GitHubClient, parseRepoName, type GitHubClientOptions } from '@mlops-actions/github';
 
 /**
  * How `head` relates to `base` in Git history, in GitHub's words: `ahead` = head contains base
@@ -12,52 +11,37 @@ export interface CommitComparer {
   compare(base: string, head: string): Promise<CommitRelation>;
 }
 
-export interface GitHubCompareOptions {
-  apiUrl: string;
-  token: string;
+export interface GitHubCompareOptions extends GitHubClientOptions {
   /** owner/name */
   repository: string;
-  tls?: TlsOptions;
-  logger?: Logger;
-  fetch?: FetchLike;
 }
 
 /** GET /repos/{owner}/{repo}/compare/{base}...{head}; a 404 (commit unknown here) reads as `unrelated`. */
 export class GitHubCommitComparer implements CommitComparer {
-  private readonly http: HttpClient;
+  private readonly github: GitHubClient;
   private readonly cache = new Map<string, CommitRelation>();
 
   constructor(private readonly options: GitHubCompareOptions) {
-    this.http = new HttpClient({
-      baseUrl: options.apiUrl,
-      auth: { type: 'bearer', token: options.token },
-      headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
-      tls: options.tls,
-      logger: options.logger ?? silentLogger,
-      fetch: options.fetch,
-      timeoutMs: 15_000,
-      deadlineMs: 60_000,
-    });
+    this.github = new GitHubClient({ ...options, http: { timeoutMs: 15_000, deadlineMs: 60_000, ...options.http } });
   }
 
   async compare(base: string, head: string): Promise<CommitRelation> {
     const key = `${base}...${head}`;
     const known = this.cache.get(key);
     if (known) return known;
-    const [owner, repo] = this.options.repository.split('/');
-    const response = await this.http.get(
-      `/repos/${encodeURIComponent(owner!)}/${encodeURIComponent(repo!)}/compare/${encodeURIComponent(base)}...${encodeURIComponent(head)}`,
-      { query: { per_page: 1 }, accept: [404] },
+    const { owner, name } = parseRepoName(this.options.repository);
+    const found = await this.github.find<{ status?: string }>(
+      `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}/compare/${encodeURIComponent(base)}...${encodeURIComponent(head)}`,
+      { query: { per_page: 1 } },
     );
-    const relation: CommitRelation =
-      response.status === 404 ? 'unrelated' : toRelation(response.json<{ status?: string }>().status);
+    const relation = found ? toRelation(found.status) : 'unrelated';
     // A relation between two commits never changes: ask once.
     this.cache.set(key, relation);
     return relation;
   }
 
-  async close(): Promise<void> {
-    await this.http.close();
+  close(): Promise<void> {
+    return this.github.close();
   }
 }
 
