@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ApplyOutcome, ClusterState, LiveResource } from '../fakes/argocd/cluster.js';
-import { venvBin } from '../helpers/paths.js';
+import { repoRoot, venvBin } from '../helpers/paths.js';
 import { freePort, startService, type Service } from '../helpers/service.js';
 import type { Gateway } from './gateway.js';
+
+const SKLEARN_SERVER = join(repoRoot, 'test', 'fixtures', 'kserve', 'sklearn_server.py');
 
 export interface InferenceServiceSpec {
   namespace: string;
@@ -50,8 +52,8 @@ export interface Served {
 
 /**
  * The cluster side of the local Argo CD: applying a revision reads its InferenceService, fetches
- * the model at storageUri from S3 (what KServe's storage initializer does), starts a new MLServer
- * predictor with it (KServe's V2 runtime for scikit-learn), moves the gateway to it once it is
+ * the model at storageUri from S3 (what KServe's storage initializer does), starts a new predictor
+ * with it (KServe's Python model server with its scikit-learn model), moves the gateway to it once it is
  * ready and stops the old one. Health follows the rollout: Progressing, then Healthy or Degraded.
  */
 export class ModelServingCluster implements ClusterState {
@@ -171,7 +173,7 @@ export class ModelServingCluster implements ClusterState {
     const folder = mkdtempSync(join(tmpdir(), 'predictor-'));
     let service: Service | undefined;
     try {
-      await this.fetchModel(spec.storageUri, join(folder, spec.name, 'model.joblib'));
+      await this.fetchModel(spec.storageUri, join(folder, 'model.joblib'));
       service = await startPredictor(folder, spec);
       if (id !== this.rollout) throw new Error('superseded by a newer rollout');
       const old = this.predictor;
@@ -213,36 +215,32 @@ export class ModelServingCluster implements ClusterState {
 }
 
 /**
- * MLServer with its scikit-learn runtime over `folder`/<name>/model.joblib, on loopback; the model
- * reports the storageUri as its version, so every answer says which artifact produced it.
+ * KServe's Python model server over `folder`/model.joblib (test/fixtures/kserve/sklearn_server.py,
+ * KServe's scikit-learn server), on loopback; the model reports the storageUri as its version, so
+ * every answer says which artifact produced it.
  */
 async function startPredictor(folder: string, spec: InferenceServiceSpec): Promise<Service> {
-  writeFileSync(
-    join(folder, spec.name, 'model-settings.json'),
-    JSON.stringify({
-      name: spec.name,
-      implementation: 'mlserver_sklearn.SKLearnModel',
-      parameters: { uri: './model.joblib', version: spec.storageUri },
-    }),
-  );
   const grpcPort = await freePort();
   return startService({
     name: `predictor ${spec.name}`,
-    command: venvBin('mlserver', 'mlserver'),
-    args: (port) => {
-      writeFileSync(
-        join(folder, 'settings.json'),
-        JSON.stringify({
-          host: '127.0.0.1',
-          http_port: port,
-          grpc_port: grpcPort,
-          metrics_endpoint: null,
-          parallel_workers: 0,
-        }),
-      );
-      return ['start', folder];
-    },
-    cwd: folder,
+    command: venvBin('kserve', 'python'),
+    args: (port) => [
+      SKLEARN_SERVER,
+      '--model_dir',
+      folder,
+      '--model_name',
+      spec.name,
+      '--model_version',
+      spec.storageUri,
+      '--http_port',
+      String(port),
+      '--grpc_port',
+      String(grpcPort),
+      '--enable_grpc',
+      'false',
+      '--workers',
+      '1',
+    ],
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
     readyPath: `/v2/models/${spec.name}/ready`,
     isReady: (status) => status === 200,

@@ -1,6 +1,6 @@
 // The local CT -> CD pipeline end to end, as scripts/pipeline.sh runs it (smaller dataset, fewer
 // timed requests): real MLflow, moto S3, DVC, a bare GitOps repository, the Argo CD simulator's
-// controller over them, and MLServer serving whatever Argo CD synced.
+// controller over them, and KServe's model server serving whatever Argo CD synced.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
