@@ -1,6 +1,6 @@
 // Runs every bench/*.bench.ts (or those whose names contain an argument), prints one table of
-// figures with baselines and ratios, and writes bench/results.json. Figures are for reading:
-// nothing here passes or fails on time.
+// figures with baselines and ratios, and writes bench/results.json (or $BENCH_RESULTS_FILE, which
+// the tests use). Figures are for reading: nothing here passes or fails on time.
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,8 +12,12 @@ const files = readdirSync(here)
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
+if (files.length === 0) {
+  process.stderr.write(`no benchmark under bench/ matches ${filters.join(', ')}\n`);
+  process.exit(2);
+}
 
-const resultsFile = join(here, 'results.json');
+const resultsFile = process.env.BENCH_RESULTS_FILE || join(here, 'results.json');
 const previous: Record<string, { figures: Figure[]; measuredAt: string }> = existsSync(resultsFile)
   ? JSON.parse(readFileSync(resultsFile, 'utf8'))
   : {};

@@ -1,0 +1,49 @@
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Gateway {
+  /** The stable address clients use (the InferenceService's status.url). */
+  url: string;
+  /** Where traffic goes from now on (undefined: nothing serves, 503 like Envoy). */
+  route(upstream: string | undefined): void;
+  upstream(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * A loopback ingress in front of the model server: its address survives a rollout, and traffic
+ * moves to the new predictor only once it is ready (as KServe shifts a Knative route).
+ */
+export async function startGateway(): Promise<Gateway> {
+  let target: URL | undefined;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (!target) {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('no healthy upstream');
+      return;
+    }
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('upstream connect error or disconnect/reset before headers');
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    route: (upstream) => (target = upstream ? new URL(upstream) : undefined),
+    upstream: () => target?.origin,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

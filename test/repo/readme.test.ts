@@ -1,0 +1,98 @@
+// The README is a newcomer's first page: every command in it is run by CI or by a test, every link
+// resolves, its tables list every action and reusable workflow, and its consumer example only
+// uses inputs the actions have.
+import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { repoRoot } from '../helpers/paths.js';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+
+function codeBlocks(language: string): string[] {
+  return [...readme.matchAll(new RegExp('^```' + language + '\\n([\\s\\S]*?)^```', 'gm'))].map((match) => match[1]!);
+}
+
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+
+/** Where each README command runs: a file that must invoke it. */
+const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
+  './scripts/test.sh': { file: '.ci/run', invocation: './scripts/test.sh' },
+  './scripts/pipeline.sh': { file: 'test/pipeline/script.test.ts', invocation: "'scripts', 'pipeline.sh'" },
+  'pnpm run bench bundles': { file: 'test/repo/readme.test.ts', invocation: "'run', 'bench', 'bundles'" },
+};
+
+describe('README.md', () => {
+  const commands = codeBlocks('sh').flatMap((block) => block.split('\n').filter((line) => line.trim()));
+
+  it('has the two commands, and every command it shows is run by CI or a test', () => {
+    expect(commands).toEqual(expect.arrayContaining(['./scripts/test.sh', './scripts/pipeline.sh']));
+    for (const command of commands) {
+      const exercised = EXERCISED_BY[command];
+      expect([command, exercised && read(exercised.file).includes(exercised.invocation)]).toEqual([command, true]);
+    }
+  });
+
+  it('links only to files that exist', () => {
+    const targets = [...readme.matchAll(/\]\(([^)#\s]+)\)/g)].map((match) => match[1]!).filter((t) => !/^\w+:/.test(t));
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((target) => !existsSync(join(repoRoot, target)))).toEqual([]);
+  });
+
+  it('lists every action and every reusable workflow, each linked to its documentation', () => {
+    for (const action of readdirSync(join(repoRoot, 'actions')))
+      expect(readme).toContain(`[\`${action}\`](actions/${action}/README.md)`);
+    const reusable = readdirSync(join(repoRoot, '.github', 'workflows')).filter((file) => {
+      const workflow = parse(read(`.github/workflows/${file}`)) as { on?: Record<string, unknown> };
+      return workflow.on !== null && typeof workflow.on === 'object' && 'workflow_call' in workflow.on;
+    });
+    expect(reusable.length).toBeGreaterThan(0);
+    for (const file of reusable)
+      expect(readme).toContain(`[\`${file}\`](docs/workflows/${file.replace(/\.ya?ml$/, '')}.md)`);
+  });
+
+  it("gives the consumer example's actions only inputs they declare, and every required one", () => {
+    const [example] = codeBlocks('yaml');
+    const steps = Object.values((parse(example!) as { jobs: Record<string, { steps: Step[] }> }).jobs).flatMap(
+      (job) => job.steps,
+    );
+    const used = steps.filter((step) => step.uses?.startsWith('your-org/mlops-actions/actions/'));
+    expect(used.length).toBeGreaterThan(0);
+    for (const step of used) {
+      const name = /^your-org\/mlops-actions\/actions\/([\w-]+)@v1$/.exec(step.uses!)?.[1];
+      expect([step.uses, name && existsSync(join(repoRoot, 'actions', name, 'action.yml'))]).toEqual([step.uses, true]);
+      const inputs = (parse(read(`actions/${name}/action.yml`)) as { inputs: Record<string, { required?: boolean }> })
+        .inputs;
+      const given = Object.keys(step.with ?? {});
+      expect([name, given.filter((input) => !(input in inputs))]).toEqual([name, []]);
+      const required = Object.entries(inputs).filter(([, spec]) => spec.required === true);
+      expect([name, required.map(([input]) => input).filter((input) => !given.includes(input))]).toEqual([name, []]);
+    }
+  });
+
+  it('runs `pnpm run bench bundles` as it says: a table of figures beside their baselines', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'bench-results-'));
+    try {
+      const results = join(scratch, 'results.json');
+      const { stdout } = await promisify(execFile)(
+        'bash',
+        ['-c', 'source scripts/pnpm.sh && pnpm "$@"', 'pnpm', 'run', 'bench', 'bundles'],
+        { cwd: repoRoot, env: { ...process.env, BENCH_RESULTS_FILE: results }, maxBuffer: 8 * 1024 * 1024 },
+      );
+      expect(stdout).toMatch(/^figure\s+value\s+unit\s+baseline\s+ratio\s+goal$/m);
+      expect(stdout).toMatch(/wait-argocd-sync: cold start \(median of 10\)\s+[\d.]+\s+ms\s+[\d.]+ \(empty node 24/);
+      const written = JSON.parse(readFileSync(results, 'utf8')) as Record<string, { figures: unknown[] }>;
+      expect(Object.keys(written)).toEqual(['bundles']);
+      expect(written.bundles!.figures.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
