@@ -20,18 +20,54 @@ export const KSERVE_MODEL_SERVER = join(repoRoot, 'test', 'fixtures', 'kserve', 
 
 /**
  * KServe's real Python model server (the `kserve` venv) with the fixture models of
- * test/fixtures/kserve/model_server.py, V1 and V2 on one 127.0.0.1 port. gRPC is disabled, and
- * still given its own ephemeral port so that no default port is ever touched.
+ * test/fixtures/kserve/model_server.py, V1 and V2 on one 127.0.0.1 port.
  */
-export async function startKServe(options: KServeOptions): Promise<Service> {
+export function startKServe(options: KServeOptions): Promise<Service> {
+  return startKServeScript({
+    name: 'kserve',
+    script: KSERVE_MODEL_SERVER,
+    args: [
+      '--enable_latency_logging',
+      'false',
+      '--models',
+      options.models.join(','),
+      '--load_delay',
+      String(options.loadDelaySeconds ?? 0),
+      '--ready_delay',
+      String(options.readyDelaySeconds ?? 0),
+      '--predict_delay_ms',
+      String(options.predictDelayMs ?? 50),
+    ],
+    readyPath: '/',
+    onPort: options.onPort,
+  });
+}
+
+export interface KServeScript {
+  name: string;
+  /** A Python script that starts kserve.ModelServer (see test/fixtures/kserve/). */
+  script: string;
+  /** Its own arguments, after the server's port arguments. */
+  args: string[];
+  /** Answers 200 once the server is ready for the caller. */
+  readyPath: string;
+  onPort?: (port: number) => void;
+}
+
+/**
+ * A kserve.ModelServer script run with the `kserve` venv: one worker, REST on an ephemeral
+ * 127.0.0.1 port, gRPC disabled and still given its own ephemeral port so that no default port is
+ * ever touched.
+ */
+export async function startKServeScript(spec: KServeScript): Promise<Service> {
   const grpcPort = await freePort();
   return startService({
-    name: 'kserve',
+    name: spec.name,
     command: venvBin('kserve', 'python'),
     args: (port) => {
-      options.onPort?.(port);
+      spec.onPort?.(port);
       return [
-        KSERVE_MODEL_SERVER,
+        spec.script,
         '--http_port',
         String(port),
         '--grpc_port',
@@ -40,20 +76,11 @@ export async function startKServe(options: KServeOptions): Promise<Service> {
         'false',
         '--workers',
         '1',
-        '--enable_latency_logging',
-        'false',
-        '--models',
-        options.models.join(','),
-        '--load_delay',
-        String(options.loadDelaySeconds ?? 0),
-        '--ready_delay',
-        String(options.readyDelaySeconds ?? 0),
-        '--predict_delay_ms',
-        String(options.predictDelayMs ?? 50),
+        ...spec.args,
       ];
     },
     env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
-    readyPath: '/',
+    readyPath: spec.readyPath,
     isReady: (status) => status === 200,
     startTimeoutMs: 90_000,
   });

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ApplyOutcome, ClusterState, LiveResource } from '../fakes/argocd/cluster.js';
-import { repoRoot, venvBin } from '../helpers/paths.js';
-import { freePort, startService, type Service } from '../helpers/service.js';
+import { startKServeScript } from '../helpers/kserve.js';
+import { repoRoot } from '../helpers/paths.js';
+import type { Service } from '../helpers/service.js';
 import type { Gateway } from './gateway.js';
 
 const SKLEARN_SERVER = join(repoRoot, 'test', 'fixtures', 'kserve', 'sklearn_server.py');
@@ -219,31 +220,11 @@ export class ModelServingCluster implements ClusterState {
  * KServe's scikit-learn server), on loopback; the model reports the storageUri as its version, so
  * every answer says which artifact produced it.
  */
-async function startPredictor(folder: string, spec: InferenceServiceSpec): Promise<Service> {
-  const grpcPort = await freePort();
-  return startService({
+function startPredictor(folder: string, spec: InferenceServiceSpec): Promise<Service> {
+  return startKServeScript({
     name: `predictor ${spec.name}`,
-    command: venvBin('kserve', 'python'),
-    args: (port) => [
-      SKLEARN_SERVER,
-      '--model_dir',
-      folder,
-      '--model_name',
-      spec.name,
-      '--model_version',
-      spec.storageUri,
-      '--http_port',
-      String(port),
-      '--grpc_port',
-      String(grpcPort),
-      '--enable_grpc',
-      'false',
-      '--workers',
-      '1',
-    ],
-    env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    script: SKLEARN_SERVER,
+    args: ['--model_dir', folder, '--model_name', spec.name, '--model_version', spec.storageUri],
     readyPath: `/v2/models/${spec.name}/ready`,
-    isReady: (status) => status === 200,
-    startTimeoutMs: 90_000,
   });
 }
