@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -204,7 +204,6 @@ export class ModelServingCluster implements ClusterState {
     if (!match) throw new Error(`storageUri ${storageUri} is not an s3://bucket/key URI`);
     const object = await this.options.s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
     const bytes = await object.Body!.transformToByteArray();
-    mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, bytes);
   }
 

@@ -330,32 +330,28 @@ export function v2Payload() {
 
 /** What the model just trained answers for the sample rows, computed offline from its file. */
 async function expectedPredictions(workspace: string): Promise<number[]> {
-  const child = execFile(venvBin('mlflow', 'python'), [join(repoRoot, 'test', 'pipeline', 'predict.py')], {
-    cwd: workspace,
-    env: { ...process.env, ...QUIET },
-  });
-  const output = new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.on('data', (chunk: string) => (stderr += chunk));
-    child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`predict.py failed: ${stderr.slice(-2000)}`)),
-    );
-  });
-  child.stdin!.end(JSON.stringify({ model: join(workspace, 'models', 'model.joblib'), rows: SAMPLE_ROWS }));
-  return JSON.parse((await output).trim()) as number[];
+  const request = { model: join(workspace, 'models', 'model.joblib'), rows: SAMPLE_ROWS };
+  const stdout = await python('mlflow', [join(repoRoot, 'test', 'pipeline', 'predict.py')], workspace, {}, request);
+  return JSON.parse(stdout.trim()) as number[];
 }
 
-async function python(env: string, args: string[], cwd: string, extra: Record<string, string> = {}): Promise<string> {
+/** Runs a script with a stack venv's Python; `input` goes to its stdin as JSON. Fails with its last stderr lines. */
+async function python(
+  env: string,
+  args: string[],
+  cwd: string,
+  extra: Record<string, string> = {},
+  input?: unknown,
+): Promise<string> {
   mkdirSync(cwd, { recursive: true });
+  const pending = run(venvBin(env, 'python'), args, {
+    cwd,
+    env: { ...process.env, ...QUIET, ...extra },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  pending.child.stdin!.end(input === undefined ? undefined : JSON.stringify(input));
   try {
-    const { stdout } = await run(venvBin(env, 'python'), args, {
-      cwd,
-      env: { ...process.env, ...QUIET, ...extra },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout;
+    return (await pending).stdout;
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '');
     throw new Error(`${args[0]} failed: ${stderr.trim().split('\n').slice(-5).join(' | ')}`, { cause: error });
