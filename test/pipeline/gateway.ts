@@ -6,7 +6,6 @@ export interface Gateway {
   url: string;
   /** Where traffic goes from now on (undefined: nothing serves, 503 like Envoy). */
   route(upstream: string | undefined): void;
-  upstream(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -39,7 +38,6 @@ export async function startGateway(): Promise<Gateway> {
   return {
     url: `http://127.0.0.1:${port}`,
     route: (upstream) => (target = upstream ? new URL(upstream) : undefined),
-    upstream: () => target?.origin,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
