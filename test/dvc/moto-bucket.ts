@@ -1,5 +1,5 @@
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { startMoto } from '../helpers/moto.js';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { motoS3Client, startMoto } from '../helpers/moto.js';
 import type { Service } from '../helpers/service.js';
 
 export interface MotoBucket {
@@ -12,12 +12,7 @@ export interface MotoBucket {
 /** A moto S3 server on loopback with `bucket` created, and a way to see what landed in it. */
 export async function startMotoBucket(bucket: string): Promise<MotoBucket> {
   const moto = await startMoto();
-  const s3 = new S3Client({
-    endpoint: moto.url,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+  const s3 = motoS3Client(moto);
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (error) {

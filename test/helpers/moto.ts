@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { venvBin } from './paths.js';
 import { startService, type Service } from './service.js';
 
@@ -24,4 +25,17 @@ export function startMoto(): Promise<Service> {
 /** Environment for an AWS SDK or CLI client talking to this moto server. */
 export function motoEnv(moto: Service): Record<string, string> {
   return { ...MOTO_CREDENTIALS, AWS_ENDPOINT_URL: moto.url, AWS_EC2_METADATA_DISABLED: 'true' };
+}
+
+/** An S3 client of the real AWS SDK for this moto server (path-style, moto's credentials). */
+export function motoS3Client(moto: Service): S3Client {
+  return new S3Client({
+    endpoint: moto.url,
+    region: MOTO_CREDENTIALS.AWS_REGION,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+    },
+  });
 }

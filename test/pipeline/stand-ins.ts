@@ -1,6 +1,6 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startMlflow, type MlflowServer } from '../helpers/mlflow.js';
-import { MOTO_CREDENTIALS, startMoto } from '../helpers/moto.js';
+import { motoS3Client, startMoto } from '../helpers/moto.js';
 import type { Service } from '../helpers/service.js';
 import { createGitOpsRepo, inferenceServiceManifest, type GitOpsRepo } from './gitops-repo.js';
 import { startLocalArgoCd, type LocalArgoCd } from './local-argocd.js';
@@ -36,15 +36,7 @@ export async function startStandIns(log: (line: string) => void = () => {}): Pro
       startMoto().then((server) => (stops.push(() => server.stop()), server)),
     ]);
     log(`MLflow ${mlflow.url}, moto ${moto.url}`);
-    const s3 = new S3Client({
-      endpoint: moto.url,
-      region: MOTO_CREDENTIALS.AWS_REGION,
-      forcePathStyle: true,
-      credentials: {
-        accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID,
-        secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-      },
-    });
+    const s3 = motoS3Client(moto);
     stops.push(() => s3.destroy());
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const gitops = createGitOpsRepo({

@@ -1,6 +1,6 @@
-import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MOTO_CREDENTIALS, startMoto } from '../helpers/moto.js';
+import { motoS3Client, startMoto } from '../helpers/moto.js';
 import type { Service } from '../helpers/service.js';
 
 describe('test stack: moto server', () => {
@@ -15,12 +15,7 @@ describe('test stack: moto server', () => {
 
   it('serves S3 on loopback to the real AWS SDK', async () => {
     expect(moto.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const s3 = new S3Client({
-      endpoint: moto.url,
-      forcePathStyle: true,
-      region: MOTO_CREDENTIALS.AWS_REGION,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
+    const s3 = motoS3Client(moto);
     await s3.send(new CreateBucketCommand({ Bucket: 'stack-check' }));
     const listed = await s3.send(new ListBucketsCommand({}));
     expect(listed.Buckets?.map((bucket) => bucket.Name)).toContain('stack-check');
