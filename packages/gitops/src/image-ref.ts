@@ -82,6 +82,22 @@ export function imageName(ref: ImageRef): string {
   return ref.registry ? `${ref.registry}/${ref.path}` : ref.path;
 }
 
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * Whether two names pull the same repository, with Docker's normalisation: no registry means
+ * Docker Hub, and a one-part Docker Hub path is `library/<path>`.
+ */
+export function sameRepository(a: ImageRef, b: ImageRef): boolean {
+  return canonicalName(a) === canonicalName(b);
+}
+
+function canonicalName(ref: ImageRef): string {
+  const hub = !ref.registry || DOCKER_HUB.has(ref.registry);
+  const path = hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
+  return `${hub ? 'docker.io' : ref.registry}/${path}`;
+}
+
 export function formatImageRef(ref: ImageRef): string {
   return `${imageName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
