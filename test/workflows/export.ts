@@ -46,17 +46,22 @@ export function exportSelf(paths: string[] = ['actions', '.github']): string {
   return dest;
 }
 
+/** Workflows the tests call the reusable workflows with (test/workflows/callers/). */
+export const CALLERS_DIR = join(repoRoot, 'test', 'workflows', 'callers');
+
 /**
  * A consumer repository for act's working directory: the tracked files of `path` (e.g.
- * examples/model-repo) as a one-commit git repository, so github.sha and github.ref exist.
+ * examples/model-repo) as a one-commit git repository, so github.sha and github.ref exist, plus
+ * the test callers named in `callers` in its .github/workflows.
  */
-export function exportConsumer(path: string, branch = 'main'): { dir: string; sha: string } {
+export function exportConsumer(path: string, callers: string[] = [], branch = 'main'): { dir: string; sha: string } {
   const dir = mkdtempSync(join(tmpdir(), 'consumer-repo-'));
   for (const file of trackedFiles([path])) {
     const target = join(dir, file.slice(path.length + 1));
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(join(repoRoot, file), target);
   }
+  for (const caller of callers) copyFileSync(join(CALLERS_DIR, caller), join(dir, '.github', 'workflows', caller));
   const git = (...args: string[]) =>
     execFileSync('git', args, {
       cwd: dir,
