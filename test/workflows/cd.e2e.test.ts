@@ -74,6 +74,7 @@ describe('cd.yml under act', () => {
     const outputs = outputsOf(first);
     expect(outputs).toMatchObject({ 'rolled-back': 'false', 'deployed-revision': outputs['commit-sha'] });
     expect(outputs['commit-sha']).toBe(standIns.gitops.head());
+    expect(first.step('deploy', 'wait').summary).toContain(`| expected revision | \`${outputs['commit-sha']}\` |`);
     expect(Number(outputs['latency-p95-ms'])).toBeGreaterThan(0);
     expect(predictorAt(outputs['commit-sha']!).storageUri).toBe(uris.first);
     await expect(ask(standIns.argocd.staging.endpoint)).resolves.toEqual({

@@ -67,6 +67,8 @@ describe('examples/model-repo cd.yml under act', () => {
   it('leaves Argo CD synced to that commit, serving the model asked for', async () => {
     const commit = run.step('deploy', 'bump').outputs['commit-sha'];
     expect(run.step('deploy', 'wait').outputs.revision).toBe(commit);
+    // it waited for that commit, not for whatever the branch holds
+    expect(run.step('deploy', 'wait').summary).toContain(`| expected revision | \`${commit}\` |`);
     expect(standIns.argocd.staging.cluster.served()).toMatchObject({ storageUri, revision: commit });
     await expect(ask(standIns.argocd.staging.endpoint)).resolves.toEqual({
       modelVersion: storageUri,

@@ -34,7 +34,7 @@
  *   assert those; the policy tests (test/policy) keep covering them.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { node24, stackDir, stackTool } from '../helpers/paths.js';
@@ -156,7 +156,7 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
     MLOPS_OFFLINE_ACTIONS_EXPECTED: (options.standIns ?? []).join(' '),
     MLOPS_OFFLINE_ACTIONS_RECORD: join(dir, 'offline-actions.jsonl'),
     MLOPS_SETUP_PYTHON: stackPython(),
-    ...(options.pythonEnv ? { MLOPS_SETUP_PYTHON_SITE: sitePackages(options.pythonEnv) } : {}),
+    ...(options.pythonEnv ? { MLOPS_SETUP_PYTHON_ENV: stackEnv(options.pythonEnv) } : {}),
     ...(options.env ?? {}),
   };
   const args = [
@@ -244,11 +244,11 @@ function stackPython(): string {
   return join(home, 'python3');
 }
 
-function sitePackages(env: string): string {
-  const lib = join(stackDir(), 'venvs', env, 'lib');
-  const python = readdirSync(lib).find((name) => name.startsWith('python'));
-  if (!python) throw new Error(`the stack has no ${env} virtualenv: run test/stack/setup.sh`);
-  return join(lib, python, 'site-packages');
+function stackEnv(env: string): string {
+  const dir = join(stackDir(), 'venvs', env);
+  if (!existsSync(join(dir, 'bin', 'python')))
+    throw new Error(`the stack has no ${env} virtualenv: run test/stack/setup.sh`);
+  return dir;
 }
 
 function dotenv(values: Record<string, string>): string {
