@@ -39,6 +39,7 @@ export const WRITE_SCOPE_ALLOWLIST: Record<string, { scopes: string[]; reason: s
   '.github/workflows/cd.yml#deploy': { scopes: ['id-token'], reason: 'OIDC to the AWS role for the ECR check' },
   '.github/workflows/ct.yml#train': { scopes: ['id-token'], reason: 'OIDC to the AWS role for DVC and artifacts' },
   '.github/workflows/ct.yml#deploy': { scopes: ['id-token'], reason: 'ceiling for the called cd workflow' },
+  '.github/workflows/release.yml#publish': { scopes: ['contents'], reason: 'the release, its tag and the vX tag' },
   'examples/model-repo/.github/workflows/ci.yml#ci': { scopes: ['id-token'], reason: 'ceiling for ci.yml' },
   'examples/model-repo/.github/workflows/ct.yml#ct': { scopes: ['id-token'], reason: 'ceiling for ct.yml' },
   'examples/model-repo/.github/workflows/cd.yml#cd': { scopes: ['id-token'], reason: 'ceiling for cd.yml' },
