@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { isGhesVariant } from './gen-ghes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,7 +67,8 @@ function requireDescriptions(file, section, entries = {}) {
 export function generateWorkflowDocs() {
   const results = [];
   const dir = join(root, '.github', 'workflows');
-  const files = existsSync(dir) ? readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)) : [];
+  // A generated GHES variant has its original's interface and is documented in docs/workflows/ghes.md.
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => /\.ya?ml$/.test(name) && !isGhesVariant(name)) : [];
   for (const name of files.sort()) {
     const yml = join(dir, name);
     const on = parse(readFileSync(yml, 'utf8'))?.on;
