@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { isGhesVariant } from '../../scripts/gen-ghes.mjs';
 import { repoRoot, venvBin } from '../helpers/paths.js';
+import { scaled } from '../helpers/timeouts.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -150,25 +151,29 @@ describe("README.md's adoption guide", () => {
     expect(readFileSync(join(scratch, 'README.md'), 'utf8')).toBe(before);
   });
 
-  it('rewrites every your-org reference to the organisation and repository, and the linters still pass', async () => {
-    const { stdout } = await promisify(execFile)('bash', ['-c', command!], { cwd: scratch });
-    expect(stdout).toMatch(/^rewrote examples\/model-repo\/\.github\/workflows\/cd\.yml$/m);
-    const left = files()
-      .filter((path) => path !== 'scripts/adopt.mjs' && !path.includes('/dist/') && path !== 'pnpm-lock.yaml')
-      .filter((path) => /your-org(?![A-Za-z])/.test(readFileSync(join(scratch, path), 'utf8')));
-    expect(left).toEqual([]);
-    const example = readFileSync(join(scratch, 'examples/model-repo/.github/workflows/cd.yml'), 'utf8');
-    expect(example).toContain(`uses: ${org}/${repo}/.github/workflows/cd.yml@v1`);
-    expect(readFileSync(join(scratch, 'examples/model-repo/.github/dependabot.yml'), 'utf8')).toContain(
-      `- ${org}/${repo}*`,
-    );
-    // The policy tests' first-party pattern follows (it is a regular expression: '/' stays escaped).
-    expect(readFileSync(join(scratch, 'test/policy/rules.ts'), 'utf8')).toContain(`^${org}\\/${repo}\\/`);
-    const zizmor = spawnSync(
-      venvBin('tools', 'zizmor'),
-      ['--offline', '--no-progress', '--config', '.github/zizmor.yml', '.github/workflows', 'examples'],
-      { cwd: scratch, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect([zizmor.status, `${zizmor.stdout}${zizmor.stderr}`]).toEqual([0, expect.stringMatching(/No findings/)]);
-  }, 180_000);
+  it(
+    'rewrites every your-org reference to the organisation and repository, and the linters still pass',
+    async () => {
+      const { stdout } = await promisify(execFile)('bash', ['-c', command!], { cwd: scratch });
+      expect(stdout).toMatch(/^rewrote examples\/model-repo\/\.github\/workflows\/cd\.yml$/m);
+      const left = files()
+        .filter((path) => path !== 'scripts/adopt.mjs' && !path.includes('/dist/') && path !== 'pnpm-lock.yaml')
+        .filter((path) => /your-org(?![A-Za-z])/.test(readFileSync(join(scratch, path), 'utf8')));
+      expect(left).toEqual([]);
+      const example = readFileSync(join(scratch, 'examples/model-repo/.github/workflows/cd.yml'), 'utf8');
+      expect(example).toContain(`uses: ${org}/${repo}/.github/workflows/cd.yml@v1`);
+      expect(readFileSync(join(scratch, 'examples/model-repo/.github/dependabot.yml'), 'utf8')).toContain(
+        `- ${org}/${repo}*`,
+      );
+      // The policy tests' first-party pattern follows (it is a regular expression: '/' stays escaped).
+      expect(readFileSync(join(scratch, 'test/policy/rules.ts'), 'utf8')).toContain(`^${org}\\/${repo}\\/`);
+      const zizmor = spawnSync(
+        venvBin('tools', 'zizmor'),
+        ['--offline', '--no-progress', '--config', '.github/zizmor.yml', '.github/workflows', 'examples'],
+        { cwd: scratch, encoding: 'utf8', timeout: scaled(120_000) },
+      );
+      expect([zizmor.status, `${zizmor.stdout}${zizmor.stderr}`]).toEqual([0, expect.stringMatching(/No findings/)]);
+    },
+    scaled(180_000),
+  );
 });

@@ -79,7 +79,7 @@ export async function startArgoCdSimulator(options: SimulatorOptions = {}): Prom
   const ticker = setInterval(() => controller.tick(), options.tickMs ?? 5);
   return {
     url,
-    githubUrl: `${url}/github`,
+    githubUrl: `${url}/api/v3`,
     clock,
     git,
     cluster,

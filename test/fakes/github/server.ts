@@ -87,6 +87,8 @@ export class FakeGitHub {
   treeLimit = 100_000;
   /** Blob.text is cut after this many bytes (isTruncated: true). */
   blobTextLimit = 512 * 1024;
+  /** The web root its html_url and commit URLs point at (a GHES instance's https://<host>). */
+  webUrl = 'https://github.com';
 
   constructor(
     private readonly token: string,
@@ -171,7 +173,7 @@ export class FakeGitHub {
     const repo = this.repo(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
     const rest = match[3] ?? '';
     const git = (...args: string[]) => runGit(repo.bare, args);
-    const web = `https://github.com/${repo.fullName}`;
+    const web = `${this.webUrl}/${repo.fullName}`;
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && rest === '') {
@@ -385,7 +387,7 @@ export class FakeGitHub {
       state: pull.state,
       title: pull.title,
       body: pull.body,
-      html_url: `https://github.com/${repo.fullName}/pull/${pull.number}`,
+      html_url: `${this.webUrl}/${repo.fullName}/pull/${pull.number}`,
       head: { ref: pull.head, sha: resolveRef(repo.bare, `refs/heads/${pull.head}`) ?? '' },
       base: { ref: pull.base },
     };
@@ -439,7 +441,7 @@ export class FakeGitHub {
     // Compare-and-swap on the ref, as GitHub applies the commit atomically.
     runGit(repo.bare, ['update-ref', ref, oid, head]);
     return {
-      data: { createCommitOnBranch: { commit: { oid, url: `https://github.com/${owner}/${name}/commit/${oid}` } } },
+      data: { createCommitOnBranch: { commit: { oid, url: `${this.webUrl}/${owner}/${name}/commit/${oid}` } } },
     };
   }
 
