@@ -9,10 +9,11 @@
 // else changes: same inputs, outputs and steps, in the same order (test/policy/ghes.test.ts).
 //   node scripts/gen-ghes.mjs          rewrite the variants
 //   node scripts/gen-ghes.mjs --check  fail, listing them, when any variant is stale or missing
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isSeq, parseDocument, Scalar } from 'yaml';
+import { applyGenerated } from './generated.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const workflowsDir = join(root, '.github', 'workflows');
@@ -173,15 +174,9 @@ export function generate() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check');
-  const stale = [];
-  for (const { file, current, next } of generate()) {
-    if (current === next) continue;
-    if (check) stale.push(file);
-    else writeFileSync(file, next);
-  }
-  if (stale.length) {
-    console.error(`Stale GHES variants (run node scripts/gen-ghes.mjs):\n${stale.join('\n')}`);
-    process.exitCode = 1;
-  }
+  applyGenerated(generate(), {
+    check: process.argv.includes('--check'),
+    what: 'The GHES variants and their reusable workflows',
+    fix: 'pnpm run ghes',
+  });
 }
