@@ -108,6 +108,14 @@ describe('release.yml under act', () => {
   const failure = (run: WorkflowRun) =>
     `exit ${run.exitCode}\n${run.describe()}\n${run.log.split('\n').slice(-40).join('\n')}`;
 
+  /** A run whose two jobs succeeded (else the failure shows each step and the log's end). */
+  const released = async (branch: string, version: string) => {
+    const run = await release(branch, version);
+    expect(run.exitCode === 0 ? 'ok' : failure(run)).toBe('ok');
+    expect([run.job('verify').result, run.job('publish').result]).toEqual(['success', 'success']);
+    return run;
+  };
+
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'release-e2e-'));
     workdir = join(scratch, 'mlops-actions');
@@ -134,9 +142,7 @@ describe('release.yml under act', () => {
   it(
     'v1.2.0 after v1.1.0: verifies, publishes the release with its notes, moves v1 to the new commit',
     async () => {
-      const run = await release('main', 'v1.2.0');
-      expect(run.exitCode === 0 ? 'ok' : failure(run)).toBe('ok');
-      expect([run.job('verify').result, run.job('publish').result]).toEqual(['success', 'success']);
+      await released('main', 'v1.2.0');
       expect(readFileSync(record(), 'utf8')).toMatch(/^scripts\/test\.sh ran in /);
       expect(fake.releases.get(REPOSITORY)).toEqual([
         expect.objectContaining({ tag_name: 'v1.2.0', body: '### Fixed\n\n- the 1.2 fix', make_latest: 'true' }),
@@ -149,9 +155,7 @@ describe('release.yml under act', () => {
   it(
     'v1.0.9 after v1.1.0: publishes the backport and refuses to move v1 backwards',
     async () => {
-      const run = await release('release-1.0', 'v1.0.9');
-      expect(run.exitCode === 0 ? 'ok' : failure(run)).toBe('ok');
-      expect([run.job('verify').result, run.job('publish').result]).toEqual(['success', 'success']);
+      const run = await released('release-1.0', 'v1.0.9');
       expect(fake.releases.get(REPOSITORY)).toEqual([
         expect.objectContaining({
           tag_name: 'v1.0.9',
