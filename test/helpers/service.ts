@@ -79,6 +79,31 @@ export async function stopOwned(child: ChildProcess, graceMs = 5000): Promise<vo
   if (child.pid !== undefined) unregisterGroup(currentRunId(), child.pid);
 }
 
+export interface OwnedRun {
+  /** The exit code, or the signal that ended it. */
+  exit: number | NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command to its end as an owned process (see spawnOwned): a jest timeout or crash meanwhile
+ * cannot leave it, or anything it started, running.
+ */
+export async function runOwned(command: string, args: string[], options: SpawnOptions = {}): Promise<OwnedRun> {
+  const child = spawnOwned(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exit = await new Promise<OwnedRun['exit']>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve(code ?? signal));
+  });
+  await stopOwned(child); // whatever it left in its group
+  return { exit, stdout, stderr };
+}
+
 /**
  * The file's teardown (test/helpers/jest-setup.ts): stops the services whose start-up a jest timeout
  * abandoned, which no test can reach to stop, and refuses any later spawn from such a start-up.
