@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionDir, node24 } from './paths.js';
+import { scaled } from './timeouts.js';
 
 export interface RunActionOptions {
   /** Input names as in action.yml; undefined values are left out. */
@@ -10,7 +11,7 @@ export interface RunActionOptions {
   /** Extra environment (GITHUB_*, AWS_*, proxies…), on top of a minimal runner environment. */
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Kill the action after this long; the result then has `timedOut`. Default 5 min. */
+  /** Kill the action after scaled(timeoutMs); the result then has `timedOut`. Default 5 min. */
   timeoutMs?: number;
   /** Called with each line the action prints, as it prints it. */
   onLine?: (line: string) => void;
@@ -101,10 +102,13 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, options.timeoutMs ?? 300_000);
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    },
+    scaled(options.timeoutMs ?? 300_000),
+  );
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   clearTimeout(timer);
 
