@@ -432,7 +432,7 @@ describe('Argo CD simulator: faults and the GitHub compare route', () => {
     const newer = sim.push();
     const stray = sim.git.orphan(GITOPS_REPO, base);
     const compare = (a: string, b: string, token = GITHUB_TOKEN) =>
-      call(`/github/repos/acme/gitops/compare/${a}...${b}`, {
+      call(`/api/v3/repos/acme/gitops/compare/${a}...${b}`, {
         token: null,
         headers: { authorization: `Bearer ${token}` },
       });

@@ -97,7 +97,7 @@ export async function startArgoCdSimulator(options: SimulatorOptions = {}): Prom
   const nextPass = () => new Promise<void>((resolve) => passDone.push(resolve));
   return {
     url,
-    githubUrl: `${url}/github`,
+    githubUrl: `${url}/api/v3`,
     clock,
     git,
     cluster,
