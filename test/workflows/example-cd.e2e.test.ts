@@ -7,6 +7,7 @@ import { ask, trainExampleModel, uploadModel, type TrainedModel } from './churn-
 import { exportConsumer } from './export.js';
 import { startHarness, type Harness, type WorkflowRun } from './run-workflow.js';
 import { ARTIFACT_BUCKET, EXAMPLE_REPOSITORY, startExampleStandIns, type ExampleStandIns } from './stand-ins.js';
+import { scaled } from '../helpers/timeouts.js';
 
 describe('examples/model-repo cd.yml under act', () => {
   let harness: Harness;
@@ -30,7 +31,7 @@ describe('examples/model-repo cd.yml under act', () => {
       githubApiUrl: standIns.github.apiUrl,
       repository: EXAMPLE_REPOSITORY,
     });
-  }, 600_000);
+  }, scaled(600_000));
 
   afterAll(async () => {
     await Promise.all([harness?.stop(), standIns?.stop()]);
