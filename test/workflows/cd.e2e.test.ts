@@ -3,6 +3,7 @@
 // fails and is rolled back (the previous model serves again), a healthy canary promoted to 100 %,
 // and an unhealthy canary rolled back to 0 %. Each test asserts its own run's end state.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { scaled } from '../helpers/timeouts.js';
 import { parse } from 'yaml';
 import { git } from '../pipeline/gitops-repo.js';
 import { ask, trainExampleModel, uploadModel, v2Expected, v2Payload, type TrainedModel } from './churn-model.js';

@@ -2,6 +2,7 @@
 // the reusable cd.yml: the bump commits through the GitHub API, Argo CD syncs that commit, and
 // the endpoint serves the model that was asked for.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { scaled } from '../helpers/timeouts.js';
 import { readInferenceService } from '../pipeline/model-cluster.js';
 import { ask, trainExampleModel, uploadModel, type TrainedModel } from './churn-model.js';
 import { exportConsumer } from './export.js';
