@@ -10,7 +10,6 @@ import { ask, trainExampleModel, uploadModel, v2Expected, v2Payload, type Traine
 import { exportConsumer } from './export.js';
 import { startHarness, type Harness, type WorkflowRun } from './run-workflow.js';
 import { ARTIFACT_BUCKET, EXAMPLE_REPOSITORY, startExampleStandIns, type ExampleStandIns } from './stand-ins.js';
-import { scaled } from '../helpers/timeouts.js';
 
 const MANIFEST = 'gitops/staging/churn.yaml';
 

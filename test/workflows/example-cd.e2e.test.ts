@@ -8,7 +8,6 @@ import { ask, trainExampleModel, uploadModel, type TrainedModel } from './churn-
 import { exportConsumer } from './export.js';
 import { startHarness, type Harness, type WorkflowRun } from './run-workflow.js';
 import { ARTIFACT_BUCKET, EXAMPLE_REPOSITORY, startExampleStandIns, type ExampleStandIns } from './stand-ins.js';
-import { scaled } from '../helpers/timeouts.js';
 
 describe('examples/model-repo cd.yml under act', () => {
   let harness: Harness;
