@@ -32,11 +32,10 @@ function startHolder(toolCache: string, indexUrl: string) {
   const child = spawnOwned(process.execPath, ['--import', 'tsx', HOLDER, toolCache, indexUrl], {
     cwd: repoRoot,
     env: { ...process.env, GITHUB_RUN_ID: '77', GITHUB_JOB: 'holder' },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const installing = new Promise<void>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
       if (/^Installing dvc==/m.test(output)) resolve();
     });
