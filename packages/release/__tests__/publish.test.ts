@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import { memoryLogger } from '@mlops-actions/action-kit/logger';
 import { GitHubClient } from '@mlops-actions/github';
 import { FakeGitHub } from '../../../test/fakes/github/server.js';
 import { publishRelease, ReleaseRepo, requireVersion } from '../src/index.js';
 import { ReleaseHistory } from './history.js';
-import { testDeadline } from '../../../test/helpers/deadline.js';
 
 const TOKEN = 'ghs_releasetoken';
 const NOTES = '### Added\n- things';
@@ -25,7 +25,7 @@ beforeEach(async () => {
   github = new GitHubClient({
     apiUrl: fake.apiUrl,
     token: TOKEN,
-    deadline: testDeadline(),
+    deadline: Deadline.after(60_000, 'the test'),
     http: { retry: { maxAttempts: 1 } },
   });
   repo = new ReleaseRepo(github, { owner: 'acme', name: 'mlops-actions' });

@@ -15,6 +15,9 @@ import { publishRelease, type PublishResult } from './publish.js';
 import { ReleaseRepo } from './refs.js';
 import { requireVersion, type Version } from './version.js';
 
+/** Every GitHub call of a release together; the publish job's timeout-minutes (10) is above it. */
+const BUDGET_MS = 5 * 60_000;
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();
   if (!value) throw new Error(`${name} is not set: release.yml passes it to this step`);
@@ -50,8 +53,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Publis
   const github = new GitHubClient({
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     token: required(env, 'GITHUB_TOKEN'),
-    // Publishing is a handful of API calls: a release job stuck on one is broken, not slow.
-    deadline: Deadline.after(10 * 60_000, 'the publish deadline (10m)'),
+    deadline: Deadline.after(BUDGET_MS, "the release's 5-minute budget"),
     logger,
   });
   try {
