@@ -221,7 +221,9 @@ export class ModelServingCluster implements ClusterState {
     const listed = await this.options.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
     const keys = (listed.Contents ?? []).map((object) => object.Key!);
     if (!keys.includes(`${prefix}MLmodel`))
-      throw new Error(`the specified key does not exist: ${storageUri} is neither a model file nor an MLflow model folder`);
+      throw new Error(
+        `the specified key does not exist: ${storageUri} is neither a model file nor an MLflow model folder`,
+      );
     const folder = join(dirname(path), 'mlflow-model');
     for (const objectKey of keys) {
       const object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey }));
