@@ -33,7 +33,7 @@
  *   `if: always()` dependent (NewPlanExecutor…handleFailure, pkg/runner/runner.go): tests do not
  *   assert those; the policy tests (test/policy) keep covering them.
  */
-import { spawn } from 'node:child_process';
+import { spawnOwned } from '../helpers/service.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,11 +272,10 @@ function runAct(
 ): Promise<{ exitCode: number; log: string }> {
   mkdirSync(options.env.TMPDIR!, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(stackTool('act'), args, {
+    // owned: registered for the run's teardown even if a jest timeout abandons this wait
+    const child = spawnOwned(stackTool('act'), args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
