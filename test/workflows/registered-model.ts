@@ -1,4 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Deadline } from '../../packages/action-kit/src/http/index.js';
 import type { Logger } from '../../packages/action-kit/src/logger.js';
 import {
   MlflowRest,
@@ -12,7 +13,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { testDeadline } from '../helpers/deadline.js';
 import type { MlflowServer } from '../helpers/mlflow.js';
 import { repoRoot, venvBin } from '../helpers/paths.js';
 
@@ -61,7 +61,10 @@ export async function trainAndRegister(
       { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 },
     );
     const { run_id: runId } = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { run_id: string };
-    const rest = new MlflowRest({ trackingUri: new URL(mlflow.url), deadline: testDeadline() });
+    const rest = new MlflowRest({
+      trackingUri: new URL(mlflow.url),
+      deadline: Deadline.after(120_000, 'the registration'),
+    });
     const registry = new Registry(rest);
     const source = await resolveModelSource(rest, await getRun(rest, runId, 'run-id'), 'model', 3);
     const registration = await registerCandidate(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import type { Logger } from '@mlops-actions/action-kit/logger';
-import { testDeadline } from '../../../test/helpers/deadline.js';
 import { MlflowRest, Registry, promote, type WireModelVersion } from '../src/index.js';
 
 // MLflow 3.17's REST ModelVersion carries no model_id (ModelVersion.to_proto never sets it): the
@@ -13,7 +13,7 @@ function registryAnswering(version: WireModelVersion) {
   let champion: string | undefined = '1';
   const rest = new MlflowRest({
     trackingUri: new URL('http://mlflow.test'),
-    deadline: testDeadline(),
+    deadline: Deadline.after(60_000, 'the test'),
     fetch: async (input, init) => {
       const url = new URL(String(input));
       const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200 });
