@@ -10,9 +10,10 @@ import { actionDefaults, runAction } from '../helpers/run-action.js';
 import { freePort } from '../helpers/service.js';
 
 const THRESHOLDS = '{"accuracy": {"threshold": 0.8, "greater_is_better": true}}';
-const dvcRepo = mkdtempSync(join(tmpdir(), 'defaults-dvc-'));
-mkdirSync(join(dvcRepo, '.dvc'));
-afterAll(() => rmSync(dvcRepo, { recursive: true, force: true }));
+/** The job's workspace (GITHUB_WORKSPACE), holding an empty DVC repository. */
+const workspace = mkdtempSync(join(tmpdir(), 'defaults-workspace-'));
+mkdirSync(join(workspace, 'data-repo', '.dvc'), { recursive: true });
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 /** The fewest inputs a user writes for each action; the upstream URL points where nothing listens. */
 const MINIMAL: Record<string, (url: string) => Record<string, string>> = {
@@ -21,7 +22,7 @@ const MINIMAL: Record<string, (url: string) => Record<string, string>> = {
     'inference-service': 'iris',
     'github-api-url': url,
   }),
-  'dvc-push': () => ({ 'working-directory': dvcRepo }),
+  'dvc-push': () => ({ 'working-directory': 'data-repo' }),
   'kserve-health-check': (url) => ({ url, model: 'iris', timeout: '1s' }),
   'mlflow-gate-and-register (run-id)': (url) => ({
     'tracking-uri': url,
@@ -43,7 +44,11 @@ describe('every action with all action.yml defaults present, as the runner passe
     const action = name.split(' ')[0]!;
     const url = `http://127.0.0.1:${await freePort()}`;
     expect(Object.keys(actionDefaults(action, { token: 't', repository: 'a/b', api_url: url }))).not.toEqual([]);
-    const result = await runAction(action, { inputs: MINIMAL[name]!(url), env: { GITHUB_API_URL: url } });
+    const result = await runAction(action, {
+      inputs: MINIMAL[name]!(url),
+      cwd: workspace,
+      env: { GITHUB_API_URL: url },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.errors).toHaveLength(1);
     // Past validation: the failure is about the unreachable upstream (or the empty DVC repository), not an input.
