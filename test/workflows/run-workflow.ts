@@ -156,6 +156,8 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
     ...context.oidc.runnerEnv(runId),
     MLOPS_OFFLINE_ACTIONS_EXPECTED: (options.standIns ?? []).join(' '),
     MLOPS_OFFLINE_ACTIONS_RECORD: join(dir, 'offline-actions.jsonl'),
+    // What the checkout stand-in copies for a checkout of your-org/mlops-actions.
+    MLOPS_CHECKOUT_SOURCE: context.self,
     MLOPS_SETUP_PYTHON: stackPython(),
     ...(options.pythonEnv ? { MLOPS_SETUP_PYTHON_ENV: stackEnv(options.pythonEnv) } : {}),
     ...(options.env ?? {}),

@@ -1,18 +1,22 @@
 /**
- * The publish step of .github/workflows/release.yml, run as
- *   pnpm exec tsx packages/release/src/cli.ts
+ * The release steps of .github/workflows/release.yml, run from the committed bundle as
+ *   node packages/release/dist/index.js [--check]
  * with the workflow's environment: RELEASE_VERSION (vX.Y.Z), GITHUB_TOKEN (contents: write),
  * GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_SHA, and GITHUB_STEP_SUMMARY for the summary. Reads the
  * notes from CHANGELOG.md in the working directory. With --check it only validates the version
  * and the CHANGELOG section, offline (the release workflow's first step, before the tests run).
  */
 import { appendFileSync, readFileSync } from 'node:fs';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import { consoleLogger } from '@mlops-actions/action-kit/logger';
 import { GitHubClient, parseRepoName } from '@mlops-actions/github';
 import { releaseNotes } from './changelog.js';
 import { publishRelease, type PublishResult } from './publish.js';
 import { ReleaseRepo } from './refs.js';
 import { requireVersion, type Version } from './version.js';
+
+/** Every GitHub call of a release together; the publish job's timeout-minutes (10) is above it. */
+const BUDGET_MS = 5 * 60_000;
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();
@@ -49,6 +53,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Publis
   const github = new GitHubClient({
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     token: required(env, 'GITHUB_TOKEN'),
+    deadline: Deadline.after(BUDGET_MS, "the release's 5-minute budget"),
     logger,
   });
   try {
@@ -63,7 +68,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Publis
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
   const run = process.argv.includes('--check')
-    ? Promise.resolve(checkRelease(process.env)).then(({ version }) => console.log(`${version.tag}: notes found`))
+    ? Promise.resolve().then(() => console.log(`${checkRelease(process.env).version.tag}: notes found`))
     : main();
   run.catch((error: unknown) => {
     // Server messages may carry anything: no line of them may start a workflow command.
