@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Bundles each action's src/index.ts into an ESM dist/ with ncc.
-//   node scripts/bundle.mjs [action...]            rewrite actions/<name>/dist
-//   node scripts/bundle.mjs --out DIR [action...]  write DIR/<name> instead (used by the dist check)
+// Bundles each action's src/index.ts into an ESM dist/ with ncc, and the CLI (packages/cli) likewise.
+//   node scripts/bundle.mjs [action...|cli]            rewrite actions/<name>/dist (packages/cli/dist)
+//   node scripts/bundle.mjs --out DIR [action...|cli]  write DIR/<name> instead (used by the dist check)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateSpecs } from './gen-specs.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
@@ -18,8 +19,11 @@ export function listActions() {
     .sort();
 }
 
-export function bundle(action, outDir = join(root, 'actions', action, 'dist')) {
-  const actionDir = join(root, 'actions', action);
+export const CLI = 'cli';
+const sourceDir = (target) => (target === CLI ? join(root, 'packages', 'cli') : join(root, 'actions', target));
+
+export function bundle(action, outDir = join(sourceDir(action), 'dist')) {
+  const actionDir = sourceDir(action);
   rmSync(outDir, { recursive: true, force: true });
   // ncc looks for tsconfig.json between the entry and the working directory: run it in the action's folder.
   // Minified (as docker's actions are): undici and the toolkit alone would pass the 1.5 MB budget.
@@ -38,7 +42,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? resolve(args.splice(outAt, 2)[1]) : undefined;
-  const actions = args.length ? args : listActions();
+  const actions = args.length ? args : [...listActions(), CLI];
+  // The bundle embeds action.yml: never bundle an out-of-date copy of it.
+  generateSpecs();
   for (const action of actions) {
     const dir = bundle(action, out ? join(out, action) : undefined);
     console.log(`bundled ${action} -> ${dir}`);

@@ -28,6 +28,8 @@ const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
   './scripts/pipeline.sh': { file: 'test/pipeline/script.test.ts', invocation: "'scripts', 'pipeline.sh'" },
 };
 const BENCH_COMMAND = /^pnpm run bench (\w+)$/;
+/** The CLI's commands are run here, against the committed bundle. */
+const CLI_COMMAND = /^node packages\/cli\/dist\/index\.js( [\w-]+)* --help$/;
 
 describe('README.md', () => {
   const commands = codeBlocks('sh').flatMap((block) => block.split('\n').filter((line) => line.trim()));
@@ -36,8 +38,20 @@ describe('README.md', () => {
     expect(commands).toEqual(expect.arrayContaining(['./scripts/test.sh', './scripts/pipeline.sh']));
     for (const command of commands) {
       const exercised = EXERCISED_BY[command];
-      const runs = exercised ? read(exercised.file).includes(exercised.invocation) : BENCH_COMMAND.test(command);
+      const runs = exercised
+        ? read(exercised.file).includes(exercised.invocation)
+        : BENCH_COMMAND.test(command) || CLI_COMMAND.test(command);
       expect([command, runs]).toEqual([command, true]);
+    }
+  });
+
+  it('runs the CLI commands of "Outside GitHub"', async () => {
+    const shown = commands.filter((command) => CLI_COMMAND.test(command));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const command of shown) {
+      const [, ...args] = command.split(' ');
+      const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: repoRoot });
+      expect(stdout).toMatch(/^Usage: mlops-actions /);
     }
   });
 

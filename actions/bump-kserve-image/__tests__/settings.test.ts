@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
-import { Inputs, envInputSource, inputEnvName } from '@mlops-actions/action-kit';
+import { Inputs, envInputSource, inputEnvName, localRunContext } from '@mlops-actions/action-kit/inputs';
 import { readSettings } from '../src/settings.js';
+import { spec } from '../src/spec.generated.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
@@ -11,7 +12,8 @@ function settings(values: Record<string, string>, env: NodeJS.ProcessEnv = { GIT
     Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])),
     (secret) => masked.push(secret),
   );
-  return { settings: readSettings(new Inputs(source, tmpdir()), env), masked };
+  const context = localRunContext(env, tmpdir());
+  return { settings: readSettings(new Inputs(source, { spec, context })), masked };
 }
 
 describe('readSettings', () => {
