@@ -116,7 +116,7 @@ export function readSettings(inputs: Inputs, env: NodeJS.ProcessEnv): Settings {
     token,
     apiUrl: (inputs.url('github-api-url') ?? new URL(env.GITHUB_API_URL ?? 'https://api.github.com')).toString(),
     method,
-    path: method === 'git' ? inputs.directory('path', '.') : '.',
+    path: method === 'git' ? inputs.directory('path', '.', { allowOutside: 'allow-outside-workspace' }) : '.',
     commitMessage: inputs.string('commit-message'),
     verifyImage,
     pinDigest,
