@@ -1,4 +1,6 @@
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Inputs, envInputSource, inputEnvName, localRunContext } from '@mlops-actions/action-kit/inputs';
 import { readSettings } from '../src/settings.js';
@@ -6,13 +8,17 @@ import { spec } from '../src/spec.generated.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
-function settings(values: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_REPOSITORY: 'acme/app' }) {
+function settings(
+  values: Record<string, string>,
+  env: NodeJS.ProcessEnv = { GITHUB_REPOSITORY: 'acme/app' },
+  workspace = tmpdir(),
+) {
   const masked: string[] = [];
   const source = envInputSource(
     Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])),
     (secret) => masked.push(secret),
   );
-  const context = localRunContext(env, tmpdir());
+  const context = localRunContext(env, workspace);
   return { settings: readSettings(new Inputs(source, { spec, context })), masked };
 }
 
@@ -101,6 +107,32 @@ describe('readSettings', () => {
     [{ image: 'x:1', 'inference-service': 'iris', 'scan-timeout': '2h' }, "Input 'scan-timeout'"],
   ])('%j is refused: %s', (values, message) => {
     expect(() => settings({ token: 't', ...values })).toThrow(message);
+  });
+
+  it('a 10 kB image is refused in one short line naming the input (registry limits)', () => {
+    let message = '';
+    try {
+      settings({ token: 't', image: `ghcr.io/acme/${'a'.repeat(10_000)}:1`, 'inference-service': 'iris' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Input 'image' has invalid value ".*…": expected .*registries accept at most 255$/);
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message.length).toBeLessThan(500);
+  });
+
+  it('git: a path outside the workspace is refused in one line, unless allow-outside-workspace is true', () => {
+    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'bump-ws-')));
+    try {
+      const git = { image: 'x:1', 'inference-service': 'iris', 'commit-method': 'git', path: '..' };
+      expect(() => settings(git, {}, workspace)).toThrow(
+        `Input 'path' has invalid value "..": expected a directory inside the workspace ${workspace} (this one resolves to ${dirname(workspace)}); set allow-outside-workspace: true to use it anyway`,
+      );
+      const allowed = settings({ ...git, 'allow-outside-workspace': 'true' }, {}, workspace);
+      expect(allowed.settings.path).toBe(dirname(workspace));
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 
   it('the api method needs a token and a repository; git needs neither', () => {

@@ -1,4 +1,5 @@
-import { InputError, parseEnum, type Inputs } from '@mlops-actions/action-kit/inputs';
+import { InputError, formatDuration, parseEnum, type Inputs } from '@mlops-actions/action-kit/inputs';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import { SEVERITIES } from '@mlops-actions/ecr/severity';
 import {
   COMMIT_METHODS,
@@ -89,14 +90,20 @@ export function readSettings(inputs: Inputs): BumpOptions {
     token,
     apiUrl: inputs.url('github-api-url', { defaulted: true }).toString(),
     method,
-    path: method === 'git' ? inputs.directory('path') : '.',
+    path: method === 'git' ? inputs.directory('path', { allowOutside: 'allow-outside-workspace' }) : '.',
     commitMessage: inputs.string('commit-message'),
     verifyImage,
     pinDigest,
     maxSeverity,
     scanTimeoutMs: inputs.duration('scan-timeout', { min: 0, max: 3_600_000 }),
+    // `timeout`, counted from when the inputs were read.
+    deadline: stepDeadline(inputs.duration('timeout', { min: 1000, max: 6 * 3_600_000 })),
     dryRun,
   };
+}
+
+function stepDeadline(ms: number): Deadline {
+  return Deadline.after(ms, `the step's timeout (${formatDuration(ms)})`);
 }
 
 /** Repository-relative, inside the repository. */

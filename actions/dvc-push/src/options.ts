@@ -4,7 +4,7 @@ import { parseRemoteUrl, remoteScheme, stripCredentials, type DvcPushOptions } f
 /** Every input, validated up front. */
 export function readOptions(inputs: Inputs, mask: (secret: string) => void): DvcPushOptions {
   return {
-    root: inputs.directory('working-directory'),
+    root: inputs.directory('working-directory', { allowOutside: 'allow-outside-workspace' }),
     dvcVersion: inputs.matching('dvc-version', /^3\.\d+\.\d+$/, 'a DVC 3 release like 3.67.1', { defaulted: true }),
     python: inputs.string('python', { defaulted: true }),
     remote: inputs.matching('remote', /^[^\s"'[\]]+$/, 'a remote name without spaces, quotes or brackets'),

@@ -1,5 +1,5 @@
-import type { HttpClientOptions } from '@mlops-actions/action-kit/http';
-import { InputError, InvalidValue, type Inputs } from '@mlops-actions/action-kit/inputs';
+import { Deadline, type HttpClientOptions } from '@mlops-actions/action-kit/http';
+import { InputError, InvalidValue, formatDuration, type Inputs } from '@mlops-actions/action-kit/inputs';
 import { payloadProtocol, type HealthCheckOptions } from '@mlops-actions/kserve';
 
 export interface ActionConfig {
@@ -59,9 +59,15 @@ export function readConfig(inputs: Inputs): ActionConfig {
     throw new InputError("Input 'model-version' is for the v2 protocol only (model metadata); protocol is v1");
   }
 
+  // Readiness gets `timeout`; the smoke request and each round of timed requests one request-timeout more.
+  const budgetMs = timeoutMs + (1 + Math.ceil(requests / concurrency)) * requestTimeoutMs;
   return {
     url,
     client: {
+      deadline: Deadline.after(
+        budgetMs,
+        `the step's deadline (${formatDuration(budgetMs)}: timeout, then request-timeout for the smoke and each round of timed requests)`,
+      ),
       baseUrl: url,
       hostHeader: host,
       auth: token ? { type: 'bearer', token } : undefined,

@@ -1,5 +1,5 @@
-import { InputError, InvalidValue, type Inputs, type Logger } from '@mlops-actions/action-kit/inputs';
-import type { Auth } from '@mlops-actions/action-kit/http';
+import { InputError, InvalidValue, formatDuration, type Inputs, type Logger } from '@mlops-actions/action-kit/inputs';
+import { Deadline, type Auth } from '@mlops-actions/action-kit/http';
 import {
   ALIAS_FORM,
   MODES,
@@ -42,6 +42,8 @@ export function readConfig(inputs: Inputs, logger: Logger): Config {
 }
 
 function readConnection(inputs: Inputs, logger: Logger): Connection {
+  const timeoutMs = inputs.duration('timeout', { min: 1000, max: 6 * 3_600_000 });
+  const deadline = Deadline.after(timeoutMs, `the step's timeout (${formatDuration(timeoutMs)})`);
   const trackingUri = inputs.url('tracking-uri', { required: true });
   const token = inputs.secret('token');
   const password = inputs.secret('password');
@@ -66,6 +68,7 @@ function readConnection(inputs: Inputs, logger: Logger): Connection {
     );
   }
   return {
+    deadline,
     trackingUri,
     auth,
     workspace: inputs.string('workspace'),
@@ -83,10 +86,9 @@ function readGate(inputs: Inputs): GateConfig {
       "Give the candidate: 'run-id', or 'experiment-name' (with an optional 'run-filter' such as tags.mlflow.source.git.commit = '<sha>')",
     );
   }
-  if (runId && (filter || inputs.given('order-by'))) {
-    throw new InputError(
-      "Inputs 'run-filter' and 'order-by' select a run in 'experiment-name': they cannot be used with 'run-id'",
-    );
+  // order-by is left out: it has a default, which the runner passes like a value the user set.
+  if (runId && filter) {
+    throw new InputError("Input 'run-filter' selects a run in 'experiment-name': it cannot be used with 'run-id'");
   }
   const candidate: CandidateSelector = runId
     ? { runId }

@@ -4,7 +4,9 @@ import { contextExpression, type RunContext } from './context.js';
 import { InputError } from './errors.js';
 import {
   InvalidValue,
+  isInside,
   parseBoolean,
+  parseDirectory,
   parseDuration,
   parseEnum,
   parseHttpUrl,
@@ -235,18 +237,20 @@ export class Inputs {
     });
   }
 
-  /** A directory that must exist; relative paths are taken from the workspace. */
-  directory(name: string): string {
-    return this.parsed(
+  /**
+   * A directory that must exist, relative to the workspace, returned with symlinks resolved. It
+   * must lie inside the workspace (a step must not write elsewhere on the runner) unless the
+   * boolean input named by `allowOutside` is true.
+   */
+  directory(name: string, options: { allowOutside?: string } = {}): string {
+    const path = this.parsed(name, (raw) => parseDirectory(raw, this.workspace), { defaulted: true });
+    if (isInside(path, this.workspace)) return path;
+    if (options.allowOutside && this.boolean(options.allowOutside)) return path;
+    const allow = options.allowOutside ? `; set ${options.allowOutside}: true to use it anyway` : '';
+    throw this.error(
       name,
-      (raw) => {
-        const path = isAbsolute(raw) ? raw : resolve(this.workspace, raw);
-        if (!existsSync(path) || !statSync(path).isDirectory()) {
-          throw new InvalidValue(`the path of an existing directory (relative to ${this.workspace})`);
-        }
-        return path;
-      },
-      { defaulted: true },
+      this.read(name),
+      `a directory inside the workspace ${this.workspace} (this one resolves to ${path})${allow}`,
     );
   }
 
@@ -258,7 +262,7 @@ export class Inputs {
     }
   }
 
-  /** Whether the user gave a value (a default of action.yml does not count). */
+  /** Whether a value came from the source. On GitHub the runner passes defaults as values: use it only for inputs without one. */
   given(name: string): boolean {
     this.declared(name);
     return this.source.read(name) !== '';

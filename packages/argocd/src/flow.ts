@@ -1,4 +1,5 @@
-import type { OutputValue } from '@mlops-actions/action-kit/inputs';
+import { Deadline } from '@mlops-actions/action-kit/http';
+import { formatDuration, type OutputValue } from '@mlops-actions/action-kit/inputs';
 import type { Logger } from '@mlops-actions/action-kit/logger';
 import { ArgoCdClient } from './client.js';
 import { GitHubCommitComparer } from './compare.js';
@@ -44,6 +45,12 @@ export async function waitArgoCdSync(
 ): Promise<WaitSyncReport> {
   const startedAt = Date.now();
   const { logger } = deps;
+  // `timeout` bounds the whole step, pre-flight included: every client below is built with it.
+  const deadline = Deadline.after(
+    options.timeoutMs,
+    `the step's timeout (${formatDuration(options.timeoutMs)})`,
+    startedAt,
+  );
   const { expectation, app } = options;
 
   if (!expectation.revision) {
@@ -61,6 +68,7 @@ export async function waitArgoCdSync(
   const client = new ArgoCdClient({
     server: options.server,
     token: options.token,
+    deadline,
     tls: options.tls,
     logger,
     // A burst of 5xx at the start should not fail the step; the wait loop itself retries later failures.
@@ -70,6 +78,7 @@ export async function waitArgoCdSync(
     ? new GitHubCommitComparer({
         apiUrl: deps.githubApiUrl,
         token: options.github.token,
+        deadline,
         repository: options.github.repository,
         logger,
       })
@@ -82,6 +91,7 @@ export async function waitArgoCdSync(
       expectation,
       pollIntervalMs: options.pollIntervalMs,
       timeoutMs: options.timeoutMs,
+      startedAt,
       refresh: options.refresh,
       refreshTimeoutMs: options.refreshTimeoutMs,
       sync: options.sync,

@@ -144,8 +144,8 @@ async function readIndex(client, location, digest) {
 
 // EXTERNAL MODULE: ../action-kit/src/parse.ts
 var parse = __webpack_require__(8784);
-// EXTERNAL MODULE: ../action-kit/src/http/index.ts + 5 modules
-var http = __webpack_require__(3016);
+// EXTERNAL MODULE: ../action-kit/src/http/index.ts + 6 modules
+var http = __webpack_require__(4469);
 // EXTERNAL MODULE: ../action-kit/src/logger.ts
 var src_logger = __webpack_require__(8291);
 // EXTERNAL MODULE: ../ecr/src/severity.ts

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import {
   Inputs,
   formatOutput,
@@ -8,6 +9,7 @@ import {
   type ActionHost,
   type ActionSpec,
   type Logger,
+  consoleLogger,
 } from '@mlops-actions/action-kit/inputs';
 import { redactText } from '@mlops-actions/action-kit/http';
 
@@ -78,23 +80,13 @@ export function formatOutputs(outputs: Record<string, string>, json: boolean): s
     .join('');
 }
 
-function redactingLogger(out: NodeJS.WritableStream, redact: (text: string) => void | string, debug: boolean): Logger {
-  const write = (prefix: string, message: string) => {
-    for (const line of String(redact(message)).split('\n')) {
-      // Run inside another GitHub job, a line starting with :: would be read as a workflow command.
-      out.write(`${prefix}${line.replace(/^(\s*)::/, '$1:\u200b:')}\n`);
-    }
-  };
-  return {
-    debug: (message) => {
-      if (debug) write('debug: ', message);
+/** consoleLogger on `out`, each line redacted and never a workflow command (run inside another GitHub job). */
+function redactingLogger(out: NodeJS.WritableStream, redact: (text: string) => string, debug: boolean): Logger {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      out.write(redact(String(chunk)).replace(/^(\s*)::/gm, '$1:\u200b:'));
+      done();
     },
-    info: (message) => write('', message),
-    warning: (message) => write('warning: ', message),
-    error: (message) => write('error: ', message),
-    group: async (name, fn) => {
-      write('== ', name);
-      return fn();
-    },
-  };
+  });
+  return consoleLogger({ debug, stream });
 }

@@ -1,5 +1,5 @@
 import type { OutputValue } from '@mlops-actions/action-kit/inputs';
-import type { Auth, TlsOptions } from '@mlops-actions/action-kit/http';
+import type { Auth, Deadline, TlsOptions } from '@mlops-actions/action-kit/http';
 import type { Logger } from '@mlops-actions/action-kit/logger';
 import { Markdown } from '@mlops-actions/action-kit/markdown';
 import { MlflowError } from './errors.js';
@@ -17,6 +17,8 @@ export type Mode = (typeof MODES)[number];
 
 /** How to reach MLflow. */
 export interface MlflowConnection {
+  /** `timeout`: every MLflow call runs under it. */
+  deadline: Deadline;
   trackingUri: URL;
   auth?: Auth;
   workspace?: string;
@@ -63,6 +65,7 @@ export async function mlflowGateAndRegister(
 ): Promise<MlflowActionReport> {
   const { logger } = deps;
   const rest = new MlflowRest({
+    deadline: options.deadline,
     trackingUri: options.trackingUri,
     auth: options.auth,
     workspace: options.workspace,

@@ -42,7 +42,12 @@ export async function commitBump(options: BumpOptions, context: CommitContext): 
   };
   if (options.method === 'git') return viaGit(options, context, race);
 
-  const client = new GitHubClient({ apiUrl: options.apiUrl, token: options.token!, logger: context.logger });
+  const client = new GitHubClient({
+    apiUrl: options.apiUrl,
+    token: options.token!,
+    deadline: options.deadline,
+    logger: context.logger,
+  });
   try {
     const repo = new GitHubRepo(client, parseRepoName(options.repository));
     const branch =

@@ -1,3 +1,4 @@
+import type { Deadline } from '@mlops-actions/action-kit/http';
 import type { Severity } from '@mlops-actions/ecr/severity';
 import type { ImageRef } from '../image-ref.js';
 import type { BumpTarget } from '../plan.js';
@@ -24,5 +25,7 @@ export interface BumpOptions {
   pinDigest: boolean;
   maxSeverity?: Severity;
   scanTimeoutMs: number;
+  /** `timeout`: every network call of the bump runs under it. */
+  deadline: Deadline;
   dryRun: boolean;
 }
