@@ -141,7 +141,9 @@ describe('mlops-actions dvc-push', () => {
   afterAll(() => repo.cleanup());
 
   it('pushes to the directory remote and reports the files', async () => {
-    const result = await runCli(['dvc-push', '--working-directory', repo.root, '--summary', '-'], {
+    // The working directory is the workspace, as in a CI job's checkout.
+    const result = await runCli(['dvc-push', '--summary', '-'], {
+      cwd: repo.root,
       env: { MLOPS_TOOL_CACHE: TEST_TOOL_CACHE, DVC_NO_ANALYTICS: '1' },
       timeoutMs: 400_000,
     });
