@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Bundles each action's src/index.ts into an ESM dist/ with ncc, and the CLI (packages/cli) likewise.
-//   node scripts/bundle.mjs [action...|cli]            rewrite actions/<name>/dist (packages/cli/dist)
-//   node scripts/bundle.mjs --out DIR [action...|cli]  write DIR/<name> instead (used by the dist check)
+// Bundles each action's src/index.ts into an ESM dist/ with ncc.
+//   node scripts/bundle.mjs [action...]            rewrite actions/<name>/dist
+//   node scripts/bundle.mjs --out DIR [action...]  write DIR/<name> instead (used by the dist check)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,17 +19,41 @@ export function listActions() {
     .sort();
 }
 
-export const CLI = 'cli';
-const sourceDir = (target) => (target === CLI ? join(root, 'packages', 'cli') : join(root, 'actions', target));
+/**
+ * Bundled code that is not an action: the release CLI, so that release.yml's publish job (the one
+ * holding contents: write) runs committed, reviewed code with no dependency install; and the
+ * mlops-actions CLI, every action outside GitHub.
+ */
+const OTHER_BUNDLES = { 'packages/release': 'src/cli.ts', 'packages/cli': 'src/index.ts' };
 
-export function bundle(action, outDir = join(sourceDir(action), 'dist')) {
-  const actionDir = sourceDir(action);
+/** Every bundle: the actions by name, then the others by path. */
+export function listBundles() {
+  return [...listActions(), ...Object.keys(OTHER_BUNDLES)];
+}
+
+/** The folder of a bundle: actions/<name>, or the path of another bundle. */
+export function bundleDir(name) {
+  return name in OTHER_BUNDLES ? join(root, name) : join(root, 'actions', name);
+}
+
+export function bundle(action, outDir = join(bundleDir(action), 'dist')) {
+  const actionDir = bundleDir(action);
   rmSync(outDir, { recursive: true, force: true });
   // ncc looks for tsconfig.json between the entry and the working directory: run it in the action's folder.
   // Minified (as docker's actions are): undici and the toolkit alone would pass the 1.5 MB budget.
   execFileSync(
     process.execPath,
-    [ncc, 'build', 'src/index.ts', '-o', outDir, '--minify', '--license', 'licenses.txt', '--quiet'],
+    [
+      ncc,
+      'build',
+      OTHER_BUNDLES[action] ?? 'src/index.ts',
+      '-o',
+      outDir,
+      '--minify',
+      '--license',
+      'licenses.txt',
+      '--quiet',
+    ],
     {
       cwd: actionDir,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -42,8 +66,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? resolve(args.splice(outAt, 2)[1]) : undefined;
-  const actions = args.length ? args : [...listActions(), CLI];
-  // The bundle embeds action.yml: never bundle an out-of-date copy of it.
+  const actions = args.length ? args : listBundles();
+  // The bundles embed action.yml: never bundle an out-of-date copy of it.
   generateSpecs();
   for (const action of actions) {
     const dir = bundle(action, out ? join(out, action) : undefined);
