@@ -23,7 +23,7 @@ interface Step {
 /** Where the README's scripts run: a file that must invoke them. Its bench command runs in readme-bench.e2e.test.ts. */
 const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
   './scripts/test.sh': { file: '.ci/run', invocation: 'exec ./scripts/test.sh' },
-  './scripts/pipeline.sh': { file: 'test/pipeline/script.test.ts', invocation: "'scripts', 'pipeline.sh'" },
+  './scripts/pipeline.sh': { file: 'test/pipeline/script.e2e.test.ts', invocation: "'scripts', 'pipeline.sh'" },
 };
 /** The CLI's commands are run here, against the committed bundle. */
 const CLI_COMMAND = /^node packages\/cli\/dist\/index\.js( [\w-]+)* --help$/;

@@ -12,8 +12,8 @@ const quiet: Logger = { debug() {}, info() {}, warning() {}, error() {}, group: 
 function registryAnswering(version: WireModelVersion) {
   let champion: string | undefined = '1';
   const rest = new MlflowRest({
-    deadline: Deadline.after(60_000, 'the test'),
     trackingUri: new URL('http://mlflow.test'),
+    deadline: Deadline.after(60_000, 'the test'),
     fetch: async (input, init) => {
       const url = new URL(String(input));
       const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200 });
