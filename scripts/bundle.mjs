@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateSpecs } from './gen-specs.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
@@ -20,9 +21,10 @@ export function listActions() {
 
 /**
  * Bundled code that is not an action: the release CLI, so that release.yml's publish job (the one
- * holding contents: write) runs committed, reviewed code with no dependency install.
+ * holding contents: write) runs committed, reviewed code with no dependency install; and the
+ * mlops-actions CLI, every action outside GitHub.
  */
-const OTHER_BUNDLES = { 'packages/release': 'src/cli.ts' };
+const OTHER_BUNDLES = { 'packages/release': 'src/cli.ts', 'packages/cli': 'src/index.ts' };
 
 /** Every bundle: the actions by name, then the others by path. */
 export function listBundles() {
@@ -65,6 +67,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? resolve(args.splice(outAt, 2)[1]) : undefined;
   const actions = args.length ? args : listBundles();
+  // The bundles embed action.yml: never bundle an out-of-date copy of it.
+  generateSpecs();
   for (const action of actions) {
     const dir = bundle(action, out ? join(out, action) : undefined);
     console.log(`bundled ${action} -> ${dir}`);

@@ -1,42 +1,43 @@
-import { join } from 'node:path';
 import { memoryLogger } from '../../packages/action-kit/src/logger.js';
-import { readRepoConfig } from '../../packages/dvc/src/config.js';
-import { planPush } from '../../packages/dvc/src/plan.js';
-import { pushData, type DvcRunner, type PushOptions } from '../../packages/dvc/src/push.js';
-import { DvcSession } from '../../packages/dvc/src/session.js';
+import { dvcPush, type DvcPushDeps, type DvcPushOptions } from '../../packages/dvc/src/flow.js';
 import { DVC_ENV, stackPython } from './fixtures.js';
 
-/** A push through a real DVC process in `repo`, to `remote` (its URL for display). */
+/**
+ * dvc-push's own flow in `root`, with the test stack's DVC instead of an installation, no
+ * retries and no backoff wait unless the test says otherwise.
+ */
 export async function pushWithRealDvc(
   root: string,
-  options: Partial<PushOptions> & { env?: Record<string, string>; wrap?: (dvc: DvcRunner) => DvcRunner } = {},
+  options: Partial<DvcPushOptions> &
+    Pick<DvcPushDeps, 'wrap' | 'random' | 'sleep'> & { env?: Record<string, string> } = {},
 ) {
   const logger = memoryLogger();
-  const config = readRepoConfig(join(root, '.dvc'));
-  const remote = options.remote ?? 'local';
-  const plan = planPush(root, config, remote, options.targets ?? []);
-  const session = await DvcSession.start({
-    python: stackPython(),
-    cwd: root,
-    env: { ...process.env, ...DVC_ENV, ...options.env },
-    logger,
-  });
-  try {
-    const result = await pushData({
-      plan,
-      remote,
-      remoteUrls: { [remote]: config.merged[`remote "${remote}"`]!.url! },
+  const { env, wrap, random, sleep, ...overrides } = options;
+  const python = stackPython();
+  const outcome = await dvcPush(
+    {
+      root,
+      dvcVersion: 'stack',
+      python,
+      remote: 'local',
       targets: [],
       retries: 0,
       allowMissingCache: false,
       verify: true,
-      dvc: options.wrap ? options.wrap(session) : session,
+      cache: false,
+      ...overrides,
+    },
+    {
       logger,
-      sleep: async () => {},
-      ...options,
-    });
-    return { result, logs: logger.lines.join('\n') };
-  } finally {
-    await session.close();
-  }
+      env: { ...process.env, ...DVC_ENV, ...env },
+      mask: () => {},
+      toolCacheDir: '',
+      tempDir: '',
+      install: async () => ({ python, dir: '', key: 'test stack', source: 'tool-cache', ms: 0 }),
+      wrap,
+      random,
+      sleep: sleep ?? (async () => {}),
+    },
+  );
+  return { result: outcome.result, logs: logger.lines.join('\n') };
 }

@@ -46,7 +46,7 @@ describe('kserve-health-check refuses bad inputs with one clear line each', () =
     ],
     [
       { url, model: 'm', 'payload-file': 'broken.json' },
-      /^Input 'payload-file' names .*broken\.json, which does not hold valid JSON \(.*\)$/,
+      /^Input 'payload-file' has invalid value "broken\.json": expected a file holding valid JSON \(.*\)$/,
     ],
     [
       { url, model: 'm', 'payload-file': 'missing.json' },

@@ -25,6 +25,8 @@ const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
   './scripts/test.sh': { file: '.ci/run', invocation: 'exec ./scripts/test.sh' },
   './scripts/pipeline.sh': { file: 'test/pipeline/script.e2e.test.ts', invocation: "'scripts', 'pipeline.sh'" },
 };
+/** The CLI's commands are run here, against the committed bundle. */
+const CLI_COMMAND = /^node packages\/cli\/dist\/index\.js( [\w-]+)* --help$/;
 /** The adoption guide's rewrite, run below on a scratch copy of the repository. */
 const ADOPT_COMMAND = /^node scripts\/adopt\.mjs --org (\S+) --repo (\S+)$/;
 
@@ -35,8 +37,18 @@ describe('README.md', () => {
       const exercised = EXERCISED_BY[command];
       const runs = exercised
         ? read(exercised.file).includes(exercised.invocation)
-        : BENCH_COMMAND.test(command) || ADOPT_COMMAND.test(command);
+        : BENCH_COMMAND.test(command) || ADOPT_COMMAND.test(command) || CLI_COMMAND.test(command);
       expect([command, runs]).toEqual([command, true]);
+    }
+  });
+
+  it('runs the CLI commands of "Outside GitHub"', async () => {
+    const shown = commands.filter((command) => CLI_COMMAND.test(command));
+    expect(shown.length).toBeGreaterThan(0);
+    for (const command of shown) {
+      const [, ...args] = command.split(' ');
+      const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: repoRoot });
+      expect(stdout).toMatch(/^Usage: mlops-actions /);
     }
   });
 

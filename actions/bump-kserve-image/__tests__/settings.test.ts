@@ -2,8 +2,9 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { Inputs, envInputSource, inputEnvName } from '@mlops-actions/action-kit';
+import { Inputs, envInputSource, inputEnvName, localRunContext } from '@mlops-actions/action-kit/inputs';
 import { readSettings } from '../src/settings.js';
+import { spec } from '../src/spec.generated.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
@@ -17,7 +18,8 @@ function settings(
     Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])),
     (secret) => masked.push(secret),
   );
-  return { settings: readSettings(new Inputs(source, workspace), env), masked };
+  const context = localRunContext(env, workspace);
+  return { settings: readSettings(new Inputs(source, { spec, context })), masked };
 }
 
 describe('readSettings', () => {

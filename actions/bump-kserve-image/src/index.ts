@@ -1,4 +1,5 @@
 import { runAction } from '@mlops-actions/action-kit';
 import { main } from './main.js';
+import { spec } from './spec.generated.js';
 
-await runAction(() => main());
+await runAction(main, spec);

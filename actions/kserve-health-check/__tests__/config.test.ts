@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { Inputs } from '@mlops-actions/action-kit';
+import { Inputs, recordInputSource } from '@mlops-actions/action-kit/inputs';
 import { readConfig } from '../src/inputs.js';
+import { spec } from '../src/spec.generated.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'kserve-config-'));
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -16,8 +17,11 @@ afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 function config(values: Record<string, string>) {
   const masked: string[] = [];
-  const inputs = new Inputs({ read: (name) => values[name] ?? '', mask: (secret) => masked.push(secret) }, workspace);
-  return { config: readConfig(inputs, (secret) => masked.push(secret)), masked };
+  const inputs = new Inputs(
+    recordInputSource(values, (secret) => masked.push(secret)),
+    { spec, workspace },
+  );
+  return { config: readConfig(inputs), masked };
 }
 
 describe('readConfig', () => {
@@ -70,7 +74,7 @@ describe('readConfig', () => {
   });
 
   it('reads ca-cert as PEM text or as a file, and caps the 404 grace by the timeout', () => {
-    expect(config({ url: 'https://gw', model: 'm', 'ca-cert': PEM }).config.client.tls?.caCert).toBe(PEM);
+    expect(config({ url: 'https://gw', model: 'm', 'ca-cert': PEM }).config.client.tls?.caCert).toBe(PEM.trim());
     const fromFile = config({ url: 'https://gw', model: 'm', 'ca-cert': 'ca.pem', timeout: '20s' }).config;
     expect(fromFile.client.tls?.caCert).toBe(PEM);
     expect(fromFile.check.notFoundGraceMs).toBe(20_000);

@@ -1,16 +1,16 @@
-import { actionInputs, coreLogger, setOutputs, writeSummary } from '@mlops-actions/action-kit';
 import { HttpClient, redactUrl } from '@mlops-actions/action-kit/http';
+import type { ActionHost } from '@mlops-actions/action-kit/inputs';
 import { checkHealth, renderSummary, type HealthReport } from '@mlops-actions/kserve';
 import { readConfig } from './inputs.js';
 
 const RESPONSE_OUTPUT_LIMIT = 4096;
 
-export async function main(): Promise<void> {
-  const config = readConfig(actionInputs());
-  const client = new HttpClient({ ...config.client, logger: coreLogger });
+export async function main({ inputs, logger, setOutputs, writeSummary }: ActionHost): Promise<void> {
+  const config = readConfig(inputs);
+  const client = new HttpClient({ ...config.client, logger });
   let report: HealthReport;
   try {
-    report = await checkHealth(config.check, { client, logger: coreLogger });
+    report = await checkHealth(config.check, { client, logger });
   } finally {
     await client.close();
   }
@@ -18,7 +18,7 @@ export async function main(): Promise<void> {
   setOutputs(outputsOf(report));
   await writeSummary(renderSummary(report, { url: redactUrl(config.url), host: config.client.hostHeader }));
   if (report.failure) throw new Error(report.failure.message);
-  coreLogger.info(`Model ${report.model} is healthy (${report.protocol})`);
+  logger.info(`Model ${report.model} is healthy (${report.protocol})`);
 }
 
 export function outputsOf(report: HealthReport): Record<string, string | number | boolean> {

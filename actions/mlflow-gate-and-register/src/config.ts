@@ -1,50 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { InputError, type Inputs, type Logger } from '@mlops-actions/action-kit';
-import { Deadline, type Auth, type TlsOptions } from '@mlops-actions/action-kit/http';
-import { formatDuration } from '@mlops-actions/action-kit/parse';
+import { InputError, InvalidValue, formatDuration, type Inputs, type Logger } from '@mlops-actions/action-kit/inputs';
+import { Deadline, type Auth } from '@mlops-actions/action-kit/http';
 import {
   ALIAS_FORM,
-  DEFAULT_ORDER_BY,
+  MODES,
   ThresholdConfigError,
   aliasProblem,
   parseThresholds,
   type CandidateSelector,
   type MetricRule,
-  type OnNoChampion,
+  type MlflowActionOptions as Config,
+  type MlflowConnection as Connection,
+  type MlflowGateOptions as GateConfig,
 } from '@mlops-actions/mlflow';
-
-export const MODES = ['gate-and-register', 'gate', 'promote'] as const;
-export type Mode = (typeof MODES)[number];
-
-interface Connection {
-  deadline: Deadline;
-  trackingUri: URL;
-  auth?: Auth;
-  workspace?: string;
-  tls: TlsOptions;
-}
-
-interface GateConfig {
-  candidate: CandidateSelector;
-  loggedModelName: string;
-  rules: MetricRule[];
-  championAlias: string;
-  onNoChampion: OnNoChampion;
-  aliases: string[];
-  tags: Record<string, string>;
-  failOnGateFailure: boolean;
-  waitTimeoutMs: number;
-}
-
-export type Config = Connection & { modelName: string } & (
-    | ({ mode: 'gate-and-register' | 'gate' } & GateConfig)
-    | { mode: 'promote'; to: string; from: { alias: string } | { version: string } }
-  );
 
 /** Every input, validated up front: nothing is sent to MLflow before all of them are known good. */
 export function readConfig(inputs: Inputs, logger: Logger): Config {
   const connection = readConnection(inputs, logger);
-  const mode = inputs.enum('mode', MODES, 'gate-and-register');
+  const mode = inputs.enum('mode', MODES);
   const modelName = inputs.string('model-name', { required: true });
   if (modelName.length > 256 || (modelName.includes("'") && modelName.includes('"'))) {
     throw new InputError(
@@ -54,7 +26,7 @@ export function readConfig(inputs: Inputs, logger: Logger): Config {
   if (mode === 'promote') {
     inputs.exclusive('promote-from', 'version');
     const version = inputs.matching('version', /^[1-9]\d*$/, 'a version number such as 3');
-    const fromAlias = alias(inputs, 'promote-from');
+    const fromAlias = inputs.parsed('promote-from', validAlias);
     if (!version && !fromAlias) {
       throw new InputError("Mode 'promote' needs 'promote-from' (an alias, e.g. challenger) or 'version' (e.g. 3)");
     }
@@ -62,7 +34,7 @@ export function readConfig(inputs: Inputs, logger: Logger): Config {
       ...connection,
       modelName,
       mode,
-      to: alias(inputs, 'promote-to') ?? 'champion',
+      to: inputs.parsed('promote-to', validAlias, { defaulted: true }),
       from: version ? { version } : { alias: fromAlias! },
     };
   }
@@ -70,7 +42,7 @@ export function readConfig(inputs: Inputs, logger: Logger): Config {
 }
 
 function readConnection(inputs: Inputs, logger: Logger): Connection {
-  const timeoutMs = inputs.duration('timeout', '15m', { min: 1000, max: 6 * 3_600_000 });
+  const timeoutMs = inputs.duration('timeout', { min: 1000, max: 6 * 3_600_000 });
   const deadline = Deadline.after(timeoutMs, `the step's timeout (${formatDuration(timeoutMs)})`);
   const trackingUri = inputs.url('tracking-uri', { required: true });
   const token = inputs.secret('token');
@@ -100,7 +72,7 @@ function readConnection(inputs: Inputs, logger: Logger): Connection {
     trackingUri,
     auth,
     workspace: inputs.string('workspace'),
-    tls: { caCert: caCert(inputs), insecure: inputs.boolean('insecure-skip-tls-verify', false) },
+    tls: { caCert: inputs.caCert('ca-cert'), insecure: inputs.boolean('insecure-skip-tls-verify') },
   };
 }
 
@@ -120,7 +92,7 @@ function readGate(inputs: Inputs): GateConfig {
   }
   const candidate: CandidateSelector = runId
     ? { runId }
-    : { experimentName: experimentName!, filter, orderBy: inputs.string('order-by') ?? DEFAULT_ORDER_BY };
+    : { experimentName: experimentName!, filter, orderBy: inputs.string('order-by', { defaulted: true }) };
 
   const aliases = inputs.list('alias', { commas: true });
   for (const name of aliases) checkAlias('alias', name, aliases.join(','));
@@ -133,20 +105,26 @@ function readGate(inputs: Inputs): GateConfig {
   }
   return {
     candidate,
-    loggedModelName:
-      inputs.matching('logged-model-name', /^[^'"\\]{1,256}$/, 'a model name without quotes or backslashes') ?? 'model',
+    loggedModelName: inputs.matching(
+      'logged-model-name',
+      /^[^'"\\]{1,256}$/,
+      'a model name without quotes or backslashes',
+      {
+        defaulted: true,
+      },
+    ),
     rules: thresholds(inputs),
-    championAlias: alias(inputs, 'champion-alias') ?? 'champion',
-    onNoChampion: inputs.enum('on-no-champion', ['pass-absolute', 'fail'], 'pass-absolute'),
-    aliases: aliases.length ? aliases : ['challenger'],
+    championAlias: inputs.parsed('champion-alias', validAlias, { defaulted: true }),
+    onNoChampion: inputs.enum('on-no-champion', ['pass-absolute', 'fail']),
+    aliases,
     tags,
-    failOnGateFailure: inputs.boolean('fail-on-gate-failure', true),
-    waitTimeoutMs: inputs.duration('wait-timeout', '5m', { min: 1000, max: 3_600_000 }),
+    failOnGateFailure: inputs.boolean('fail-on-gate-failure'),
+    waitTimeoutMs: inputs.duration('wait-timeout', { min: 1000, max: 3_600_000 }),
   };
 }
 
 function thresholds(inputs: Inputs): MetricRule[] {
-  const mapping = inputs.mapping('thresholds', { required: true })!;
+  const mapping = inputs.mapping('thresholds', { required: true });
   try {
     return parseThresholds(mapping);
   } catch (error) {
@@ -155,10 +133,11 @@ function thresholds(inputs: Inputs): MetricRule[] {
   }
 }
 
-function alias(inputs: Inputs, name: string): string | undefined {
-  const value = inputs.string(name);
-  if (value !== undefined) checkAlias(name, value, value);
-  return value;
+/** An MLflow alias; the error says which rule it breaks. */
+function validAlias(raw: string): string {
+  const problem = aliasProblem(raw);
+  if (problem) throw new InvalidValue(`${ALIAS_FORM} (${problem})`);
+  return raw;
 }
 
 function checkAlias(input: string, alias: string, raw: string): void {
@@ -168,21 +147,6 @@ function checkAlias(input: string, alias: string, raw: string): void {
       `Input '${input}' has invalid value ${JSON.stringify(raw)}: expected ${ALIAS_FORM} (${problem})`,
     );
   }
-}
-
-/** PEM text, or the path of a PEM file. */
-function caCert(inputs: Inputs): string | undefined {
-  const raw = inputs.string('ca-cert');
-  if (raw === undefined) return undefined;
-  if (raw.includes('-----BEGIN CERTIFICATE-----')) return raw;
-  const path = inputs.file('ca-cert')!;
-  const pem = readFileSync(path, 'utf8');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new InputError(
-      `Input 'ca-cert' names ${path}, which holds no PEM certificate: expected PEM text or the path of a PEM file`,
-    );
-  }
-  return pem;
 }
 
 function isLoopback(host: string): boolean {

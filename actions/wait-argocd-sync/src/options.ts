@@ -1,34 +1,10 @@
-import { InputError, type Inputs } from '@mlops-actions/action-kit';
-import { InvalidValue } from '@mlops-actions/action-kit/parse';
-import {
-  parseResourceSelector,
-  type AppRef,
-  type Expectation,
-  type RefreshMode,
-  type ResourceSelector,
-  type SyncMode,
-} from '@mlops-actions/argocd';
-
-export interface ActionOptions {
-  server: URL;
-  token: string;
-  app: AppRef;
-  expectation: Expectation;
-  refresh: RefreshMode;
-  refreshTimeoutMs: number;
-  sync: SyncMode;
-  terminateOnTimeout: boolean;
-  timeoutMs: number;
-  pollIntervalMs: number;
-  stream: boolean;
-  github?: { token: string; repository: string };
-  tls: { caCert?: string; insecure: boolean };
-}
+import { InputError, InvalidValue, type Inputs } from '@mlops-actions/action-kit/inputs';
+import { parseResourceSelector, type ResourceSelector, type WaitSyncOptions } from '@mlops-actions/argocd';
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** Every input, validated up front; each error names the input and the accepted form. */
-export function readOptions(inputs: Inputs): ActionOptions {
+export function readOptions(inputs: Inputs): WaitSyncOptions {
   const server = inputs.url('server', { required: true });
   const token = inputs.secret('token', { required: true });
   const name = inputs.matching(
@@ -49,12 +25,6 @@ export function readOptions(inputs: Inputs): ActionOptions {
     /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/,
     'owner/name of the GitOps repository',
   );
-  const caCert = inputs.string('ca-cert');
-  if (caCert && !caCert.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new InputError(
-      "Input 'ca-cert' is invalid: expected PEM text with at least one -----BEGIN CERTIFICATE----- block",
-    );
-  }
 
   return {
     server,
@@ -62,21 +32,21 @@ export function readOptions(inputs: Inputs): ActionOptions {
     app: { name, appNamespace, project },
     expectation: {
       revision,
-      health: inputs.enum('health', ['healthy', 'healthy-or-suspended', 'ignore'], 'healthy'),
-      superseded: inputs.enum('superseded', ['warn', 'fail', 'wait'], 'warn'),
-      comparisonErrorGraceMs: inputs.duration('comparison-error-grace', '60s', { min: 0, max: 3_600_000 }),
+      health: inputs.enum('health', ['healthy', 'healthy-or-suspended', 'ignore']),
+      superseded: inputs.enum('superseded', ['warn', 'fail', 'wait']),
+      comparisonErrorGraceMs: inputs.duration('comparison-error-grace', { min: 0, max: 3_600_000 }),
       resources: readResources(inputs),
     },
-    refresh: inputs.enum('refresh', ['normal', 'hard', 'none'], 'normal'),
-    refreshTimeoutMs: inputs.duration('refresh-timeout', '15s', { min: 100, max: 300_000 }),
-    sync: inputs.enum('sync', ['auto', 'always', 'never'], 'auto'),
-    terminateOnTimeout: inputs.boolean('terminate-on-timeout', false),
-    timeoutMs: inputs.duration('timeout', '10m', { min: 1_000, max: 6 * 3_600_000 }),
-    pollIntervalMs: inputs.duration('poll-interval', '5s', { min: 100, max: 300_000 }),
-    stream: inputs.boolean('stream', true),
+    refresh: inputs.enum('refresh', ['normal', 'hard', 'none']),
+    refreshTimeoutMs: inputs.duration('refresh-timeout', { min: 100, max: 300_000 }),
+    sync: inputs.enum('sync', ['auto', 'always', 'never']),
+    terminateOnTimeout: inputs.boolean('terminate-on-timeout'),
+    timeoutMs: inputs.duration('timeout', { min: 1_000, max: 6 * 3_600_000 }),
+    pollIntervalMs: inputs.duration('poll-interval', { min: 100, max: 300_000 }),
+    stream: inputs.boolean('stream'),
     // Only one of the two given (e.g. an optional secret left empty): the check is off, like neither.
     github: githubToken && repository ? { token: githubToken, repository } : undefined,
-    tls: { caCert, insecure: inputs.boolean('insecure-skip-tls-verify', false) },
+    tls: { caCert: inputs.caCert('ca-cert'), insecure: inputs.boolean('insecure-skip-tls-verify') },
   };
 }
 

@@ -2,8 +2,42 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { localRunContext } from '../src/context.js';
 import { InputError } from '../src/errors.js';
-import { Inputs, envInputSource, inputEnvName, maskEachLine } from '../src/inputs.js';
+import { Inputs, envInputSource, inputEnvName, maskEachLine, recordInputSource } from '../src/inputs.js';
+import { parseActionSpec } from '../src/spec.js';
+
+const spec = parseActionSpec(
+  `
+name: test
+description: an action for the tests
+inputs:
+  server: {description: s}
+  timeout: {description: t, default: 10m}
+  poll-interval: {description: p, default: 5s}
+  canary-traffic-percent: {description: c}
+  component: {description: c, default: predictor}
+  dry-run: {description: d, default: 'false'}
+  jobs: {description: j, default: '4'}
+  refresh: {description: r, default: normal}
+  files: {description: f}
+  token: {description: t}
+  port: {description: p}
+  payload: {description: p}
+  payload-file: {description: p}
+  missing: {description: m}
+  working-directory: {description: w, default: .}
+  allow-outside-workspace: {description: a, default: 'false'}
+  thresholds: {description: t}
+  tags: {description: t}
+  bad: {description: b}
+  headers: {description: h}
+  ca-cert: {description: c}
+  repository: {description: r, default: '\${{ github.repository }}'}
+  no-default: {description: n}
+`,
+  'test',
+);
 
 function inputsOf(values: Record<string, string>, workspace = process.cwd()) {
   const masked: string[] = [];
@@ -11,7 +45,7 @@ function inputsOf(values: Record<string, string>, workspace = process.cwd()) {
   return {
     inputs: new Inputs(
       envInputSource(env, (secret) => masked.push(secret)),
-      workspace,
+      { spec, workspace },
     ),
     masked,
   };
@@ -31,29 +65,47 @@ describe('Inputs', () => {
 
   it('names the input, the value and the accepted form', () => {
     const { inputs } = inputsOf({ timeout: 'soon', 'canary-traffic-percent': '120', component: 'router' });
-    expect(() => inputs.duration('timeout', '10m')).toThrow(
+    expect(() => inputs.duration('timeout')).toThrow(
       new InputError(`Input 'timeout' has invalid value "soon": expected a duration like 500ms, 90s, 10m or 1h30m`),
     );
     expect(() => inputs.integer('canary-traffic-percent', { min: 0, max: 100 })).toThrow(
       `Input 'canary-traffic-percent' has invalid value "120": expected an integer from 0 to 100`,
     );
-    expect(() => inputs.enum('component', ['predictor', 'transformer', 'explainer'], 'predictor')).toThrow(
+    expect(() => inputs.enum('component', ['predictor', 'transformer', 'explainer'])).toThrow(
       'expected one of predictor, transformer, explainer',
     );
   });
 
-  it('falls back to defaults', () => {
+  it('falls back to the defaults of action.yml, and only to them', () => {
     const { inputs } = inputsOf({});
-    expect(inputs.duration('timeout', '10m')).toBe(600_000);
-    expect(inputs.boolean('dry-run', false)).toBe(false);
-    expect(inputs.integer('jobs', { default: 4 })).toBe(4);
-    expect(inputs.enum('refresh', ['normal', 'hard', 'none'], 'normal')).toBe('normal');
+    expect(inputs.duration('timeout')).toBe(600_000);
+    expect(inputs.boolean('dry-run')).toBe(false);
+    expect(inputs.integer('jobs', { defaulted: true })).toBe(4);
+    expect(inputs.enum('refresh', ['normal', 'hard', 'none'])).toBe('normal');
     expect(inputs.list('files')).toEqual([]);
+    expect(inputs.given('timeout')).toBe(false);
+    // Code relying on a default action.yml does not state is a bug, not a user error.
+    expect(() => inputs.boolean('no-default')).toThrow("Input 'no-default' has no default in action.yml");
+    expect(() => inputs.string('undeclared')).toThrow("Input 'undeclared' is not declared in the action.yml of test");
+  });
+
+  it('answers ${{ github.* }} defaults from the run context', () => {
+    const context = localRunContext({ GITHUB_REPOSITORY: 'acme/gitops' }, '/tmp');
+    const inputs = new Inputs(
+      recordInputSource({}, () => {}),
+      { spec, context },
+    );
+    expect(inputs.string('repository')).toBe('acme/gitops');
+    const none = new Inputs(
+      recordInputSource({}, () => {}),
+      { spec, context: localRunContext({}, '/tmp') },
+    );
+    expect(none.string('repository')).toBeUndefined();
   });
 
   it('bounds durations', () => {
     const { inputs } = inputsOf({ 'poll-interval': '10ms' });
-    expect(() => inputs.duration('poll-interval', '5s', { min: 100 })).toThrow("Input 'poll-interval'");
+    expect(() => inputs.duration('poll-interval', { min: 100 })).toThrow("Input 'poll-interval'");
   });
 
   it('masks a secret, line by line, before use and never echoes it in errors', () => {
@@ -87,6 +139,31 @@ describe('Inputs', () => {
       `Input 'missing' has invalid value "nope.json": expected the path of an existing file`,
     );
     expect(inputs.directory('working-directory')).toBe(workspace);
+    expect(inputs.jsonOrFile('payload')).toEqual({});
+  });
+
+  it('reads a CA bundle as PEM text or as the path of a PEM file, one way for every action', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'inputs-'));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+    writeFileSync(join(workspace, 'ca.pem'), pem);
+    writeFileSync(join(workspace, 'not.pem'), 'hello');
+    const read = (value: string) => inputsOf({ 'ca-cert': value }, workspace).inputs.caCert('ca-cert');
+    expect(read(pem)).toBe(pem);
+    expect(read('ca.pem')).toBe(pem);
+    expect(() => read('not.pem')).toThrow(`Input 'ca-cert' has invalid value "not.pem": expected PEM text`);
+    expect(() => read('absent.pem')).toThrow(
+      `Input 'ca-cert' has invalid value "absent.pem": expected PEM text or the path of an existing PEM file`,
+    );
+  });
+
+  it('reads headers: names lower-cased, each value masked except a Host', () => {
+    const { inputs, masked } = inputsOf({ headers: 'Cookie: session=abc\nHost: iris.example.com' });
+    expect(inputs.headers('headers')).toEqual({ cookie: 'session=abc', host: 'iris.example.com' });
+    expect(masked).toContain('session=abc');
+    expect(masked).not.toContain('iris.example.com');
+    expect(() => inputsOf({ headers: 'Bad Name: x' }).inputs.headers('headers')).toThrow(
+      `Input 'headers' has an invalid header name "Bad Name"`,
+    );
   });
 
   it('refuses mutually exclusive inputs given together', () => {
@@ -123,7 +200,7 @@ describe('a directory input stays inside the workspace (symlinks resolved)', () 
   symlinkSync(join(workspace, 'sub'), join(base, 'link-in'));
   afterAll(() => rmSync(base, { recursive: true, force: true }));
   const directory = (values: Record<string, string>) =>
-    inputsOf(values, workspace).inputs.directory('working-directory', '.', { allowOutside: 'allow-outside-workspace' });
+    inputsOf(values, workspace).inputs.directory('working-directory', { allowOutside: 'allow-outside-workspace' });
 
   it.each([
     ['', workspace],

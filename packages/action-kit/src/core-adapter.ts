@@ -1,6 +1,9 @@
 import * as core from '@actions/core';
+import { githubRunContext } from './context.js';
+import { formatOutput, type ActionHost, type OutputValue } from './host.js';
 import { Inputs, envInputSource } from './inputs.js';
 import type { Logger } from './logger.js';
+import type { ActionSpec } from './spec.js';
 import { mayHoldCommand, withCommandsStopped } from './workflow-commands.js';
 
 /**
@@ -17,16 +20,23 @@ export const coreLogger: Logger = {
   group: (name, fn) => core.group(name, fn),
 };
 
-/** The action's inputs, read from the runner's INPUT_* variables; secrets masked with ::add-mask::. */
-export function actionInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
-  return new Inputs(envInputSource(env, (secret) => core.setSecret(secret)));
+/** The runner's side of an action: INPUT_* variables, ::add-mask::, GITHUB_OUTPUT and the job summary. */
+export function githubHost(spec: ActionSpec, env: NodeJS.ProcessEnv = process.env): ActionHost {
+  const context = githubRunContext(env);
+  return {
+    spec,
+    context,
+    inputs: new Inputs(envInputSource(env, maskSecret), { spec, context }),
+    logger: coreLogger,
+    mask: maskSecret,
+    setOutputs,
+    writeSummary: (markdown) => writeSummary(markdown, coreLogger, env),
+  };
 }
 
 export function maskSecret(value: string): void {
   if (value) core.setSecret(value);
 }
-
-export type OutputValue = string | number | boolean | null | undefined | object;
 
 /** Writes every output; objects as JSON, undefined and null as the empty string. */
 export function setOutputs(outputs: Record<string, OutputValue>): void {
@@ -35,15 +45,13 @@ export function setOutputs(outputs: Record<string, OutputValue>): void {
   }
 }
 
-export function formatOutput(value: OutputValue): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
 /** Appends markdown to the job summary; outside a runner (no summary file) it is only logged. */
-export async function writeSummary(markdown: string, logger: Logger = coreLogger): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) {
+export async function writeSummary(
+  markdown: string,
+  logger: Logger = coreLogger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) {
     logger.debug('GITHUB_STEP_SUMMARY is not set; the job summary is not written');
     return;
   }

@@ -47,3 +47,4 @@ export {
   type WaitOptions,
   type WaitResult,
 } from './wait.js';
+export { waitArgoCdSync, type WaitSyncOptions, type WaitSyncReport } from './flow.js';

@@ -10,3 +10,4 @@ export * from './remote.js';
 export * from './session.js';
 export * from './summary.js';
 export * from './targets.js';
+export * from './flow.js';

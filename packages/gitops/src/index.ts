@@ -56,3 +56,7 @@ export {
 } from './git.js';
 export { GitHubBranchWriter, GitHubCommitSnapshot, githubFailure } from './api.js';
 export { bumpWithPullRequest, pullRequestBranch, type PullRequestResult } from './pull-request.js';
+export { COMMIT_METHODS, type BumpOptions, type CommitMethod } from './flow/options.js';
+export { bumpImage, type BumpDeps, type BumpImageResult } from './flow/bump.js';
+export type { Outcome as BumpOutcome } from './flow/commit.js';
+export type { Verified } from './flow/verify.js';

@@ -15,3 +15,12 @@ export { gateAndRegister } from './gate-and-register.js';
 export type { CandidateRun, Champion, GateAndRegisterOptions, GateAndRegisterResult } from './gate-and-register.js';
 export { promote, type PromoteOptions, type PromoteResult } from './promote.js';
 export { gateReport, metricsOutput, modelUri, promoteReport } from './report.js';
+export {
+  MODES,
+  mlflowGateAndRegister,
+  type MlflowActionOptions,
+  type MlflowActionReport,
+  type MlflowConnection,
+  type MlflowGateOptions,
+  type Mode,
+} from './flow.js';

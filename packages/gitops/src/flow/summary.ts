@@ -1,7 +1,7 @@
-import { Markdown, code, link } from '@mlops-actions/action-kit';
+import { Markdown, code, link } from '@mlops-actions/action-kit/markdown';
 import type { Outcome } from './commit.js';
 
-export function summary(outcome: Outcome, extra: { digest?: string; scan?: string; method: string }): string {
+export function bumpSummary(outcome: Outcome, extra: { digest?: string; scan?: string; method: string }): string {
   const { plan } = outcome;
   const md = new Markdown().heading(`bump-kserve-image: ${plan.name}`, 3);
   const state = outcome.dryRun

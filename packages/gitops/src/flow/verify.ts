@@ -1,6 +1,6 @@
-import type { Logger } from '@mlops-actions/action-kit';
-import { formatImageRef, withDigest, type ImageRef } from '@mlops-actions/gitops';
-import type { Settings } from './settings.js';
+import type { Logger } from '@mlops-actions/action-kit/logger';
+import { formatImageRef, withDigest, type ImageRef } from '../image-ref.js';
+import type { BumpOptions } from './options.js';
 
 export interface Verified {
   image: ImageRef;
@@ -12,14 +12,14 @@ export interface Verified {
  * Proves the image is in ECR, resolves its digest and applies the scan gate. The AWS SDK is loaded
  * only here, so bumps without verification start fast.
  */
-export async function verifyInEcr(image: ImageRef, settings: Settings, logger: Logger): Promise<Verified> {
+export async function verifyInEcr(image: ImageRef, options: BumpOptions, logger: Logger): Promise<Verified> {
   const { ECRClient, ecrLocation, formatCounts, resolveImage, scanGate } = await import('@mlops-actions/ecr');
   const location = ecrLocation(image);
   const sdk = new ECRClient({ region: location.region });
   // Every ECR call runs under the step's deadline, like the HTTP client's requests.
   const client = {
     send: ((command: Parameters<typeof sdk.send>[0]) =>
-      sdk.send(command, { abortSignal: settings.deadline.signal() })) as typeof sdk.send,
+      sdk.send(command, { abortSignal: options.deadline.signal() })) as typeof sdk.send,
   };
   try {
     const resolved = await resolveImage(client, location);
@@ -27,16 +27,16 @@ export async function verifyInEcr(image: ImageRef, settings: Settings, logger: L
       `${formatImageRef(image)} is in ECR: ${resolved.digest}${resolved.isIndex ? ` (an image index of ${resolved.children.length} manifests)` : ''}`,
     );
     let scan: string | undefined;
-    if (settings.maxSeverity) {
+    if (options.maxSeverity) {
       const reports = await scanGate(client, resolved, {
-        maxSeverity: settings.maxSeverity,
-        timeoutMs: settings.scanTimeoutMs,
+        maxSeverity: options.maxSeverity,
+        timeoutMs: options.scanTimeoutMs,
         logger,
       });
       scan = reports.map((r) => `${r.platform ? `${r.platform}: ` : ''}${formatCounts(r.counts)}`).join('; ');
-      logger.info(`ECR scan gate (${settings.maxSeverity}) passed: ${scan}`);
+      logger.info(`ECR scan gate (${options.maxSeverity}) passed: ${scan}`);
     }
-    const pinned = settings.pinDigest ? withDigest(image, resolved.digest) : image;
+    const pinned = options.pinDigest ? withDigest(image, resolved.digest) : image;
     return { image: pinned, digest: resolved.digest, scan };
   } finally {
     sdk.destroy();

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { node24, repoRoot } from './paths.js';
+
+export const CLI_BUNDLE = join(repoRoot, 'packages', 'cli', 'dist', 'index.js');
+
+export interface CliResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout's key=value lines (the default output format). */
+  outputs: Record<string, string>;
+}
+
+/** Runs the bundled CLI (packages/cli/dist) as a CI job would: argv, environment, working directory. */
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
+  const child = spawn(node24(), [CLI_BUNDLE, ...args], { cwd: options.cwd ?? repoRoot, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  return { exitCode, stdout, stderr, outputs: parseOutputs(stdout) };
+}
+
+/** `key=value` lines; a JSON-quoted value (it had a line break) is decoded. */
+export function parseOutputs(stdout: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const match = /^([a-z0-9-]+)=(.*)$/.exec(line);
+    if (!match) continue;
+    const [, name, value] = match as unknown as [string, string, string];
+    outputs[name] = value.startsWith('"') ? (JSON.parse(value) as string) : value;
+  }
+  return outputs;
+}
