@@ -11,6 +11,8 @@ export interface ServiceSpec {
   /** Path polled with GET until it answers; the service is ready when `isReady` says so. */
   readyPath: string;
   isReady?: (status: number) => boolean;
+  /** Replaces the GET of `readyPath`, for a peer that speaks HTTPS or no HTTP at all. */
+  probe?: (port: number) => Promise<boolean>;
   /** Default 60 s. */
   startTimeoutMs?: number;
 }
@@ -18,6 +20,8 @@ export interface ServiceSpec {
 export interface Service {
   name: string;
   port: number;
+  /** The process started (the leader of its group). */
+  pid: number | undefined;
   /** http://127.0.0.1:<port> */
   url: string;
   logs(): string;
@@ -70,6 +74,7 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
   const service: Service = {
     name: spec.name,
     port,
+    pid: child.pid,
     url,
     logs: () => logs,
     stop: async () => {
@@ -96,7 +101,7 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
       running.delete(child);
       throw new Error(`${spec.name} exited with ${exitCode} before it was ready:\n${tail(logs)}`);
     }
-    if (await answers(`${url}${spec.readyPath}`, isReady)) return service;
+    if (await (spec.probe ? spec.probe(port) : answers(`${url}${spec.readyPath}`, isReady))) return service;
     await delay(150);
   }
   await service.stop();

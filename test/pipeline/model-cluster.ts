@@ -174,7 +174,7 @@ export class ModelServingCluster implements ClusterState {
     const folder = mkdtempSync(join(tmpdir(), 'predictor-'));
     let service: Service | undefined;
     try {
-      await this.fetchModel(spec.storageUri, join(folder, 'model.joblib'));
+      await fetchModel(this.options.s3, spec.storageUri, join(folder, 'model.joblib'));
       service = await startPredictor(folder, spec);
       if (id !== this.rollout) throw new Error('superseded by a newer rollout');
       const old = this.predictor;
@@ -199,14 +199,6 @@ export class ModelServingCluster implements ClusterState {
     }
   }
 
-  private async fetchModel(storageUri: string, path: string): Promise<void> {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(storageUri);
-    if (!match) throw new Error(`storageUri ${storageUri} is not an s3://bucket/key URI`);
-    const object = await this.options.s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
-    const bytes = await object.Body!.transformToByteArray();
-    writeFileSync(path, bytes);
-  }
-
   private async retire(predictor: ModelServingCluster['predictor']): Promise<void> {
     if (!predictor) return;
     await predictor.service.stop();
@@ -214,12 +206,21 @@ export class ModelServingCluster implements ClusterState {
   }
 }
 
+/** What KServe's storage initializer does: the object at an s3://bucket/key storageUri, into `path`. */
+export async function fetchModel(s3: S3Client, storageUri: string, path: string): Promise<void> {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(storageUri);
+  if (!match) throw new Error(`storageUri ${storageUri} is not an s3://bucket/key URI`);
+  const object = await s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+  const bytes = await object.Body!.transformToByteArray();
+  writeFileSync(path, bytes);
+}
+
 /**
  * KServe's Python model server over `folder`/model.joblib (test/fixtures/kserve/sklearn_server.py,
  * KServe's scikit-learn server), on loopback; the model reports the storageUri as its version, so
  * every answer says which artifact produced it.
  */
-function startPredictor(folder: string, spec: InferenceServiceSpec): Promise<Service> {
+export function startPredictor(folder: string, spec: InferenceServiceSpec): Promise<Service> {
   return startKServeScript({
     name: `predictor ${spec.name}`,
     script: SKLEARN_SERVER,
