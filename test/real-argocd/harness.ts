@@ -8,7 +8,8 @@ import { venvBin } from '../helpers/paths.js';
 import { startService, type Service } from '../helpers/service.js';
 import { createGitOpsRepo, git, inferenceServiceManifest, type GitOpsRepo } from '../pipeline/gitops-repo.js';
 import { KServeStandIn } from './kserve-controller.js';
-import { ARGOCD_NAMESPACE, startRealArgoCd, tcpAnswers, type RealArgoCd, type RealArgoCdOptions } from './stack.js';
+import { tcpAnswers } from './cluster.js';
+import { ARGOCD_NAMESPACE, startRealArgoCd, type RealArgoCd, type RealArgoCdOptions } from './stack.js';
 
 export const MODEL_NAMESPACE = 'models';
 export const PROJECT = 'models';
@@ -83,7 +84,7 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
 
     const api = async (path: string): Promise<ArgoApp> => {
       const response = await fetch(`${argo.url}${path}`, {
-        headers: { authorization: `Bearer ${argo.token}` },
+        headers: { authorization: `Bearer ${argo.ciToken}` },
         signal: AbortSignal.timeout(30_000),
       });
       const text = await response.text();
@@ -141,7 +142,7 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
           spec: {
             project: PROJECT,
             source: { repoURL, path: `apps/${name}`, targetRevision: repo.branch },
-            destination: { server: argo.apiserver, namespace: MODEL_NAMESPACE },
+            destination: { server: argo.server, namespace: MODEL_NAMESPACE },
             syncPolicy: automated ? { automated: { prune: true } } : {},
           },
         });
@@ -198,7 +199,13 @@ export function argocdAppWait(
   const child = spawn(
     argo.argocdCli,
     ['app', 'wait', application, '--sync', '--health', '--timeout', String(args.timeoutSeconds)]
-      .concat(['--server', argo.url.replace(/^http:\/\//, ''), '--plaintext', '--auth-token', args.token ?? argo.token])
+      .concat([
+        '--server',
+        argo.url.replace(/^http:\/\//, ''),
+        '--plaintext',
+        '--auth-token',
+        args.token ?? argo.ciToken,
+      ])
       .concat(['--config', join(config, 'config')]),
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: config } },
   );

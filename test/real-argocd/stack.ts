@@ -1,14 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/paths.js';
-import { freePort, startService, type Service } from '../helpers/service.js';
-import { KubeClient } from './kube.js';
-import { createClusterPki } from './pki.js';
-import { argoCdConfig, INFERENCE_SERVICE_CRD, kubeconfig } from './config.js';
+import { freePort } from '../helpers/service.js';
+import { ProcessGroup, realArgoCdBuild, startLoopbackCluster, tcpAnswers, type LoopbackCluster } from './cluster.js';
+import { argoCdConfig } from './config.js';
+import { installInferenceServiceCrd } from './kserve-controller.js';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 
@@ -17,170 +14,41 @@ export interface RealArgoCdOptions {
   appResyncSeconds?: number;
 }
 
-export interface RealArgoCd {
+export interface RealArgoCd extends LoopbackCluster {
   /** argocd-server, plain HTTP on loopback (--insecure). */
   url: string;
   /** API token of the `ci` account (get and sync applications, get projects). */
-  token: string;
+  ciToken: string;
   /** A session token of `admin`. */
   adminToken: string;
-  /** The kube-apiserver (https://127.0.0.1:<port>), also the applications' destination server. */
-  apiserver: string;
-  kube: KubeClient;
-  /** Path of a kubeconfig for the admin token, namespace argocd. */
-  kubeconfig: string;
   /** Path of the argocd CLI (the same multi-call binary). */
   argocdCli: string;
-  /** Milliseconds from spawn to ready, per component, and in total. */
+  /** Milliseconds from spawn to ready per component, and `total`. */
   startup: Record<string, number>;
   /** Resident memory in MiB of every process started, now. */
   rss(): Record<string, number>;
-  /** kubectl with this cluster's kubeconfig; returns stdout. */
-  kubectl(...args: string[]): string;
   stop(): Promise<void>;
 }
 
-/** The folder of the built binaries and manifests (test/stack/real-argocd/build.sh), or an error saying how to build. */
-export function realArgoCdBuild(): string {
-  try {
-    return execFileSync(join(repoRoot, 'test', 'stack', 'real-argocd', 'build.sh'), ['--where'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
-  } catch {
-    throw new Error('the real Argo CD tier is not built: run test/stack/real-argocd/build.sh (or test/stack/setup.sh)');
-  }
-}
-
-/** A TCP connect succeeds: for peers that speak no HTTP (redis, git daemon). */
-export function tcpAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, timeout: 1000 });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
-
 /**
- * Starts, on 127.0.0.1 ephemeral ports: etcd → kube-apiserver (self-signed CA, static admin
- * token) → Argo CD's CRDs and config (see config.ts) → redis → argocd-repo-server →
+ * Starts, on 127.0.0.1 ephemeral ports: etcd → kube-apiserver (cluster.ts) → Argo CD's CRDs and
+ * config (config.ts) and an InferenceService CRD → redis → argocd-repo-server →
  * argocd-application-controller → argocd-server (--insecure), then mints the `ci` API token.
  * Everything is stopped (and its folder removed) by stop(), or when a start fails.
  */
 export async function startRealArgoCd(options: RealArgoCdOptions = {}): Promise<RealArgoCd> {
   const build = realArgoCdBuild();
   const bin = (name: string) => join(build, 'bin', name);
-  const home = mkdtempSync(join(tmpdir(), 'real-argocd-'));
-  const services: Service[] = [];
-  const startup: Record<string, number> = {};
+  const group = new ProcessGroup();
+  const { home } = group;
   const began = Date.now();
-  const start = async (spec: Parameters<typeof startService>[0]): Promise<Service> => {
-    const at = Date.now();
-    const service = await startService({ startTimeoutMs: 120_000, ...spec });
-    services.push(service);
-    startup[spec.name] = Date.now() - at;
-    return service;
-  };
-  const stop = async () => {
-    for (const service of services.reverse()) await service.stop();
-    rmSync(home, { recursive: true, force: true });
-  };
-
   try {
-    const pkiAt = Date.now();
-    mkdirSync(join(home, 'pki'));
-    const pki = createClusterPki(join(home, 'pki'));
-    startup.pki = Date.now() - pkiAt;
-    const ca = readFileSync(pki.caCert, 'utf8');
-    const kubeToken = randomBytes(24).toString('hex');
-    writeFileSync(join(home, 'tokens.csv'), `${kubeToken},admin,admin,system:masters\n`);
-
-    const etcdPeer = await freePort();
-    const etcd = await start({
-      name: 'etcd',
-      command: 'etcd',
-      args: (port) =>
-        [`--name=default`, `--data-dir=${join(home, 'etcd')}`, '--log-level=warn', '--logger=zap']
-          .concat([`--listen-client-urls=http://127.0.0.1:${port}`, `--advertise-client-urls=http://127.0.0.1:${port}`])
-          .concat([`--listen-peer-urls=http://127.0.0.1:${etcdPeer}`])
-          .concat([`--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`])
-          .concat([`--initial-cluster=default=http://127.0.0.1:${etcdPeer}`]),
-      readyPath: '/health',
-      isReady: (status) => status === 200,
-    });
-
-    let kube: KubeClient | undefined;
-    const apiserver = await start({
-      name: 'kube-apiserver',
-      command: bin('kube-apiserver'),
-      args: (port) => {
-        kube = new KubeClient(`https://127.0.0.1:${port}`, kubeToken, ca);
-        return [
-          `--etcd-servers=${etcd.url}`,
-          '--bind-address=127.0.0.1',
-          '--advertise-address=127.0.0.1',
-          `--secure-port=${port}`,
-          `--cert-dir=${join(home, 'apiserver')}`,
-          `--tls-cert-file=${pki.serverCert}`,
-          `--tls-private-key-file=${pki.serverKey}`,
-          `--client-ca-file=${pki.caCert}`,
-          `--token-auth-file=${join(home, 'tokens.csv')}`,
-          '--authorization-mode=RBAC',
-          `--service-account-key-file=${pki.serviceAccountPub}`,
-          `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-          '--service-account-issuer=https://kubernetes.default.svc',
-          '--service-cluster-ip-range=10.96.0.0/24',
-          // A loopback address cannot be an Endpoints address.
-          '--endpoint-reconciler-type=none',
-          '--enable-priority-and-fairness=false',
-          '--profiling=false',
-          '-v=0',
-        ];
-      },
-      readyPath: '/readyz',
-      probe: async () => (await kube!.request('GET', '/readyz').catch(() => ({ status: 0 }))).status === 200,
-    });
-    const client = kube!;
-
-    const kubeconfigPath = join(home, 'kubeconfig');
-    writeFileSync(kubeconfigPath, kubeconfig(`https://127.0.0.1:${apiserver.port}`, ca, kubeToken, ARGOCD_NAMESPACE));
-    const kubectl = (...args: string[]) =>
-      execFileSync('kubectl', ['--kubeconfig', kubeconfigPath, ...args], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-
-    const configAt = Date.now();
+    const cluster = await startLoopbackCluster(group, build, ARGOCD_NAMESPACE);
     const adminPassword = randomBytes(12).toString('hex');
-    const bcrypt = execFileSync(bin('argocd'), ['account', 'bcrypt', '--password', adminPassword], {
-      encoding: 'utf8',
-    }).trim();
-    const manifests = join(build, 'manifests');
-    const manifest = join(home, 'argocd-config.yaml');
-    writeFileSync(
-      manifest,
-      argoCdConfig({
-        namespace: ARGOCD_NAMESPACE,
-        adminPasswordBcrypt: bcrypt,
-        serverSecretKey: randomBytes(24).toString('base64'),
-        destination: { server: `https://127.0.0.1:${apiserver.port}`, token: kubeToken, ca },
-      }),
-    );
-    writeFileSync(join(home, 'inferenceservice-crd.yaml'), INFERENCE_SERVICE_CRD);
-    kubectl('create', 'namespace', ARGOCD_NAMESPACE);
-    kubectl('apply', '--server-side', '-f', join(manifests, 'crds'), '-f', join(home, 'inferenceservice-crd.yaml'));
-    kubectl('wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s');
-    // The base config maps Argo CD reads (known hosts, TLS certs, GPG keys, cmd params); cm, rbac
-    // and secret come from argoCdConfig.
-    const replaced = new Set(['argocd-cm.yaml', 'argocd-rbac-cm.yaml', 'argocd-secret.yaml', 'kustomization.yaml']);
-    const base = readdirSync(join(manifests, 'config')).filter((file) => !replaced.has(file));
-    kubectl('apply', '-n', ARGOCD_NAMESPACE, ...base.flatMap((file) => ['-f', join(manifests, 'config', file)]));
-    kubectl('apply', '-f', manifest);
-    startup.config = Date.now() - configAt;
+    await group.step('config', () => applyArgoCdConfig(cluster, build, home, adminPassword));
 
     const env = {
-      KUBECONFIG: kubeconfigPath,
+      KUBECONFIG: cluster.kubeconfig,
       ARGOCD_GPG_ENABLED: 'false',
       // git-verify-wrapper.sh must be on PATH (see build.sh).
       PATH: `${join(build, 'bin')}:${process.env.PATH ?? ''}`,
@@ -192,7 +60,7 @@ export async function startRealArgoCd(options: RealArgoCdOptions = {}): Promise<
     };
     for (const dir of ['home', 'tmp', 'ssh', 'tls', 'gnupg', 'static']) mkdirSync(join(home, dir), { recursive: true });
 
-    const redis = await start({
+    const redis = await group.start({
       name: 'redis',
       command: 'redis-server',
       args: (port) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -201,13 +69,13 @@ export async function startRealArgoCd(options: RealArgoCdOptions = {}): Promise<
     });
     const redisAddress = `127.0.0.1:${redis.port}`;
     const repoServerMetrics = await freePort();
-    const repoServer = await start({
+    const repoServer = await group.start({
       name: 'argocd-repo-server',
       command: bin('argocd-repo-server'),
       args: (port) =>
         ['--port', String(port), '--address', '127.0.0.1', '--metrics-address', '127.0.0.1']
           .concat(['--metrics-port', String(repoServerMetrics), '--redis', redisAddress, '--loglevel', 'warn'])
-          // --client-ca-path defaults to a file only a pod has; it conflicts with --disable-tls.
+          // --client-ca-path defaults to a file only a pod has, and conflicts with --disable-tls.
           .concat(['--disable-tls', '--client-ca-path', '']),
       env,
       readyPath: '',
@@ -220,7 +88,7 @@ export async function startRealArgoCd(options: RealArgoCdOptions = {}): Promise<
       `127.0.0.1:${repoServer.port}`,
       '--repo-server-plaintext',
     ];
-    await start({
+    await group.start({
       name: 'argocd-application-controller',
       command: bin('argocd-application-controller'),
       // Its metrics server listens on 0.0.0.0 (not configurable in v3.6); the port is ephemeral.
@@ -233,7 +101,7 @@ export async function startRealArgoCd(options: RealArgoCdOptions = {}): Promise<
       isReady: (status) => status === 200,
     });
     const serverMetrics = await freePort();
-    const server = await start({
+    const server = await group.start({
       name: 'argocd-server',
       command: bin('argocd-server'),
       args: (port) =>
@@ -251,30 +119,54 @@ export async function startRealArgoCd(options: RealArgoCdOptions = {}): Promise<
       isReady: (status) => status === 200,
     });
 
-    const tokenAt = Date.now();
-    const adminToken = (await argoPost(server.url, '/api/v1/session', { username: 'admin', password: adminPassword }))
-      .token;
-    const token = (await argoPost(server.url, '/api/v1/account/ci/token', { name: 'ci' }, adminToken)).token;
-    startup.token = Date.now() - tokenAt;
-    startup.total = Date.now() - began;
+    const { adminToken, ciToken } = await group.step('token', async () => {
+      const session = await argoPost(server.url, '/api/v1/session', { username: 'admin', password: adminPassword });
+      const ci = await argoPost(server.url, '/api/v1/account/ci/token', { name: 'ci' }, session.token);
+      return { adminToken: session.token, ciToken: ci.token };
+    });
+    group.startup.total = Date.now() - began;
 
     return {
+      ...cluster,
       url: server.url,
-      token,
+      ciToken,
       adminToken,
-      apiserver: `https://127.0.0.1:${apiserver.port}`,
-      kube: client,
-      kubeconfig: kubeconfigPath,
       argocdCli: bin('argocd'),
-      startup,
-      rss: () => Object.fromEntries(services.map((service) => [service.name, rssMiB(service.pid)])),
-      kubectl,
-      stop,
+      startup: group.startup,
+      rss: () => group.rss(),
+      stop: () => group.stop(),
     };
   } catch (error) {
-    await stop();
+    await group.stop();
     throw error;
   }
+}
+
+/** Argo CD's CRDs, its base config maps, ours (config.ts), and the InferenceService CRD. */
+function applyArgoCdConfig(cluster: LoopbackCluster, build: string, home: string, adminPassword: string): void {
+  const bcrypt = execFileSync(join(build, 'bin', 'argocd'), ['account', 'bcrypt', '--password', adminPassword], {
+    encoding: 'utf8',
+  }).trim();
+  const manifests = join(build, 'manifests');
+  const config = join(home, 'argocd-config.yaml');
+  writeFileSync(
+    config,
+    argoCdConfig({
+      namespace: ARGOCD_NAMESPACE,
+      adminPasswordBcrypt: bcrypt,
+      serverSecretKey: randomBytes(24).toString('base64'),
+      destination: { server: cluster.server, token: cluster.token, ca: cluster.ca },
+    }),
+  );
+  cluster.kubectl('create', 'namespace', ARGOCD_NAMESPACE);
+  cluster.kubectl('apply', '--server-side', '-f', join(manifests, 'crds'));
+  installInferenceServiceCrd(cluster, home);
+  cluster.kubectl('wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s');
+  // Known hosts, TLS certs, GPG keys, cmd params as shipped; cm, rbac and secret are config.ts's.
+  const ours = new Set(['argocd-cm.yaml', 'argocd-rbac-cm.yaml', 'argocd-secret.yaml', 'kustomization.yaml']);
+  const base = readdirSync(join(manifests, 'config')).filter((file) => !ours.has(file));
+  cluster.kubectl('apply', '-n', ARGOCD_NAMESPACE, ...base.flatMap((file) => ['-f', join(manifests, 'config', file)]));
+  cluster.kubectl('apply', '-f', config);
 }
 
 async function argoPost(url: string, path: string, body: unknown, token?: string): Promise<{ token: string }> {
@@ -287,14 +179,4 @@ async function argoPost(url: string, path: string, body: unknown, token?: string
   const text = await response.text();
   if (!response.ok) throw new Error(`POST ${path}: HTTP ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text) as { token: string };
-}
-
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Math.round(Number(match[1]) / 1024) : 0;
-  } catch {
-    return 0;
-  }
 }

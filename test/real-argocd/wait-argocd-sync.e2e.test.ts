@@ -39,7 +39,7 @@ async function deployed(name: string, options: { automated?: boolean } = {}): Pr
 
 function waitAction(inputs: Record<string, string | boolean | undefined>, env: Record<string, string> = {}) {
   return runAction('wait-argocd-sync', {
-    inputs: { server: gitops.argo.url, token: gitops.argo.token, 'poll-interval': '1s', timeout: '120s', ...inputs },
+    inputs: { server: gitops.argo.url, token: gitops.argo.ciToken, 'poll-interval': '1s', timeout: '120s', ...inputs },
     env,
     timeoutMs: 240_000,
   });
