@@ -37,9 +37,24 @@ async function deployed(name: string, options: { automated?: boolean } = {}): Pr
   return { sha, uri };
 }
 
+/**
+ * The bundled action as the runner starts it. `resources` names the app's InferenceService: right
+ * after a sync Argo CD reports Healthy from the previous generation's Ready condition until KServe
+ * (here the stand-in) updates it, so only the generation check ties Healthy to the new model.
+ */
 function waitAction(inputs: Record<string, string | boolean | undefined>, env: Record<string, string> = {}) {
+  const resources = inputs.application
+    ? `InferenceService/${MODEL_NAMESPACE}/${String(inputs.application)}`
+    : undefined;
   return runAction('wait-argocd-sync', {
-    inputs: { server: gitops.argo.url, token: gitops.argo.ciToken, 'poll-interval': '1s', timeout: '120s', ...inputs },
+    inputs: {
+      server: gitops.argo.url,
+      token: gitops.argo.ciToken,
+      'poll-interval': '1s',
+      timeout: '120s',
+      resources,
+      ...inputs,
+    },
     env,
     timeoutMs: 240_000,
   });
