@@ -1,20 +1,38 @@
-/** One jest for the whole monorepo, in native ESM mode (the @actions toolkit is ESM-only). */
-export default {
+/**
+ * One jest for the whole monorepo, in native ESM mode (the @actions toolkit is ESM-only), in two projects:
+ * `unit` (everything else) and `e2e` (files named *.e2e.test.ts: a real runner, a real Argo CD, the
+ * pipeline, anything starting several servers). Both run by default; pick one with `--selectProjects`.
+ */
+const testMatch = (suffix) => [
+  `<rootDir>/{actions,packages}/*/__tests__/**/*${suffix}`,
+  `<rootDir>/test/**/*${suffix}`,
+  `<rootDir>/scripts/__tests__/**/*${suffix}`,
+];
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001'] } }],
   },
-  testMatch: [
-    '<rootDir>/{actions,packages}/*/__tests__/**/*.test.ts',
-    '<rootDir>/test/**/*.test.ts',
-    '<rootDir>/scripts/__tests__/**/*.test.ts',
-  ],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
+  // default deadline: 60 s × MLOPS_TEST_TIMEOUT_FACTOR
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/jest-timeout.ts'],
+  clearMocks: true,
+};
+const ignored = ['/node_modules/', '/dist/'];
+
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: testMatch('.test.ts'),
+      testPathIgnorePatterns: [...ignored, '\\.e2e\\.test\\.ts$'],
+    },
+    { ...shared, displayName: 'e2e', testMatch: testMatch('.e2e.test.ts'), testPathIgnorePatterns: ignored },
+  ],
+  globalSetup: '<rootDir>/test/helpers/jest-global-setup.mjs',
   collectCoverageFrom: ['{actions,packages}/*/src/**/*.ts', '!actions/*/src/index.ts'],
   coverageReporters: ['text-summary', 'json-summary', 'lcov'],
-  testTimeout: 60_000,
-  clearMocks: true,
 };

@@ -1,0 +1,13 @@
+// Jest loads its global hooks without the test transform; tsx lets this one use the TypeScript helpers.
+import { tsImport } from 'tsx/esm/api';
+
+/** Runs once before any test file: a bad timeout factor stops the run with one line, not one per file. */
+export default async function globalSetup() {
+  const { timeoutFactor } = await tsImport('./timeouts.ts', import.meta.url);
+  try {
+    timeoutFactor();
+  } catch (error) {
+    console.error(`\n${error.message}`);
+    process.exit(2);
+  }
+}
