@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { motoS3Client, startMoto } from '../helpers/moto.js';
 import { venvBin } from '../helpers/paths.js';
 import type { Service } from '../helpers/service.js';
+import { scaled } from '../helpers/timeouts.js';
 import { ProcessGroup, realArgoCdBuild, startLoopbackCluster, type LoopbackCluster } from './cluster.js';
 import {
   installInferenceServiceCrd,
@@ -19,7 +20,7 @@ import {
 // traffic by canaryTrafficPercent, and status is written through the status subresource.
 
 const ISVCS = '/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices';
-const READY_MS = 120_000;
+const READY_MS = scaled(120_000);
 
 let group: ProcessGroup;
 let cluster: LoopbackCluster;
@@ -101,7 +102,7 @@ describe('the KServe stand-in on a real kube-apiserver', () => {
     cluster = await startLoopbackCluster(group, realArgoCdBuild(), 'models');
     cluster.kubectl('create', 'namespace', 'models');
     installInferenceServiceCrd(cluster, group.home);
-  }, 180_000);
+  }, scaled(180_000));
 
   afterAll(async () => {
     await kserve?.stop();
@@ -109,60 +110,71 @@ describe('the KServe stand-in on a real kube-apiserver', () => {
     await moto?.stop();
   });
 
-  it('rolls out a canary by percent, rolls it back to 0 %, then promotes it', async () => {
-    kserve = new KServeStandIn(cluster.kube, s3);
-    await kserve.start();
-    const v1 = await upload('iris/v1', 1);
-    await cluster.kube.must('POST', ISVCS, isvc('iris', v1));
-    const first = await statusOf('iris', readyAt);
-    expect(first.components?.predictor?.latestReadyRevision).toBe('iris-predictor-00001');
-    expect(first.components?.predictor?.traffic).toEqual([
-      { revisionName: 'iris-predictor-00001', percent: 100, latestRevision: true, tag: 'latest' },
-    ]);
-    expect(first.url).toBe(kserve.url('models', 'iris'));
-    expect(await versions(first.url!, 'iris', 5)).toEqual({ [v1]: 5 });
+  it(
+    'rolls out a canary by percent, rolls it back to 0 %, then promotes it',
+    async () => {
+      kserve = new KServeStandIn(cluster.kube, s3);
+      await kserve.start();
+      const v1 = await upload('iris/v1', 1);
+      await cluster.kube.must('POST', ISVCS, isvc('iris', v1));
+      const first = await statusOf('iris', readyAt);
+      expect(first.components?.predictor?.latestReadyRevision).toBe('iris-predictor-00001');
+      expect(first.components?.predictor?.traffic).toEqual([
+        { revisionName: 'iris-predictor-00001', percent: 100, latestRevision: true, tag: 'latest' },
+      ]);
+      expect(first.url).toBe(kserve.url('models', 'iris'));
+      expect(await versions(first.url!, 'iris', 5)).toEqual({ [v1]: 5 });
 
-    const v2 = await upload('iris/v2', 0);
-    await patchSpec('iris', { canaryTrafficPercent: 25, model: { modelFormat: { name: 'sklearn' }, storageUri: v2 } });
-    const canary = await statusOf('iris', readyAt);
-    expect(canary.components?.predictor).toMatchObject({
-      latestReadyRevision: 'iris-predictor-00002',
-      previousRolledoutRevision: 'iris-predictor-00001',
-      traffic: [
-        { revisionName: 'iris-predictor-00001', percent: 75, latestRevision: false, tag: 'prev' },
-        { revisionName: 'iris-predictor-00002', percent: 25, latestRevision: true, tag: 'latest' },
-      ],
-    });
-    // The split is exact per 100 requests, so the counts are too.
-    expect(await versions(canary.url!, 'iris', 100)).toEqual({ [v1]: 75, [v2]: 25 });
+      const v2 = await upload('iris/v2', 0);
+      await patchSpec('iris', {
+        canaryTrafficPercent: 25,
+        model: { modelFormat: { name: 'sklearn' }, storageUri: v2 },
+      });
+      const canary = await statusOf('iris', readyAt);
+      expect(canary.components?.predictor).toMatchObject({
+        latestReadyRevision: 'iris-predictor-00002',
+        previousRolledoutRevision: 'iris-predictor-00001',
+        traffic: [
+          { revisionName: 'iris-predictor-00001', percent: 75, latestRevision: false, tag: 'prev' },
+          { revisionName: 'iris-predictor-00002', percent: 25, latestRevision: true, tag: 'latest' },
+        ],
+      });
+      // The split is exact per 100 requests, so the counts are too.
+      expect(await versions(canary.url!, 'iris', 100)).toEqual({ [v1]: 75, [v2]: 25 });
 
-    await patchSpec('iris', { canaryTrafficPercent: 0 });
-    const rolledBack = await statusOf('iris', readyAt);
-    expect(rolledBack.components?.predictor?.traffic?.map((t) => t.percent)).toEqual([100, 0]);
-    expect(await versions(rolledBack.url!, 'iris', 10)).toEqual({ [v1]: 10 });
+      await patchSpec('iris', { canaryTrafficPercent: 0 });
+      const rolledBack = await statusOf('iris', readyAt);
+      expect(rolledBack.components?.predictor?.traffic?.map((t) => t.percent)).toEqual([100, 0]);
+      expect(await versions(rolledBack.url!, 'iris', 10)).toEqual({ [v1]: 10 });
 
-    await patchSpec('iris', { canaryTrafficPercent: null });
-    const promoted = await statusOf('iris', readyAt);
-    expect(promoted.components?.predictor?.traffic).toEqual([
-      { revisionName: 'iris-predictor-00002', percent: 100, latestRevision: true, tag: 'latest' },
-    ]);
-    expect(await versions(promoted.url!, 'iris', 10)).toEqual({ [v2]: 10 });
-  }, 300_000);
+      await patchSpec('iris', { canaryTrafficPercent: null });
+      const promoted = await statusOf('iris', readyAt);
+      expect(promoted.components?.predictor?.traffic).toEqual([
+        { revisionName: 'iris-predictor-00002', percent: 100, latestRevision: true, tag: 'latest' },
+      ]);
+      expect(await versions(promoted.url!, 'iris', 10)).toEqual({ [v2]: 10 });
+    },
+    scaled(300_000),
+  );
 
-  it('reports a model that does not load as BlockedByFailedLoad, and a missing one as not Ready yet', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: 'models', Key: 'broken/v1', Body: 'not a joblib file' }));
-    await cluster.kube.must('POST', ISVCS, isvc('broken', 's3://models/broken/v1'));
-    const failed = await statusOf('broken', (status, generation) => status.observedGeneration === generation);
-    expect(failed.modelStatus?.transitionStatus).toBe('BlockedByFailedLoad');
-    expect(failed.conditions).toEqual([
-      expect.objectContaining({ type: 'Ready', status: 'False', reason: 'RevisionFailed' }),
-    ]);
+  it(
+    'reports a model that does not load as BlockedByFailedLoad, and a missing one as not Ready yet',
+    async () => {
+      await s3.send(new PutObjectCommand({ Bucket: 'models', Key: 'broken/v1', Body: 'not a joblib file' }));
+      await cluster.kube.must('POST', ISVCS, isvc('broken', 's3://models/broken/v1'));
+      const failed = await statusOf('broken', (status, generation) => status.observedGeneration === generation);
+      expect(failed.modelStatus?.transitionStatus).toBe('BlockedByFailedLoad');
+      expect(failed.conditions).toEqual([
+        expect.objectContaining({ type: 'Ready', status: 'False', reason: 'RevisionFailed' }),
+      ]);
 
-    await cluster.kube.must('POST', ISVCS, isvc('later', 's3://models/later/v1'));
-    const waiting = await statusOf('later', (status) => status.modelStatus?.transitionStatus === 'InProgress');
-    expect(waiting.observedGeneration).toBeUndefined();
-    const uri = await upload('later/v1', 1);
-    expect(uri).toBe('s3://models/later/v1');
-    await statusOf('later', readyAt);
-  }, 300_000);
+      await cluster.kube.must('POST', ISVCS, isvc('later', 's3://models/later/v1'));
+      const waiting = await statusOf('later', (status) => status.modelStatus?.transitionStatus === 'InProgress');
+      expect(waiting.observedGeneration).toBeUndefined();
+      const uri = await upload('later/v1', 1);
+      expect(uri).toBe('s3://models/later/v1');
+      await statusOf('later', readyAt);
+    },
+    scaled(300_000),
+  );
 });
