@@ -49,7 +49,11 @@ for r in json.load(sys.stdin).get("Replace") or []:
     print(r["Old"]["Path"], r["New"]["Path"], r["New"].get("Version", ""))'
 }
 
-module_dir() { go mod download -json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'; }
+# Makes the current folder a throw-away wrapper module; prints the source folder of module@version.
+start_wrapper() {
+  go mod init local.invalid/wrapper > /dev/null 2>&1
+  go mod download -json "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])'
+}
 
 # A module cannot be `go install`ed when its go.mod has replace directives, so each binary is built
 # from a throw-away wrapper module that requires it and carries the replaces it needs.
@@ -57,9 +61,8 @@ build_kube_apiserver() {
   local work=$1 start src
   start=$(date +%s)
   log "kube-apiserver $k8s_version: downloading modules"
-  src=$(module_dir "k8s.io/kubernetes@$k8s_version")
   mkdir -p "$work/k8s" && cd "$work/k8s"
-  go mod init local.invalid/kube-apiserver > /dev/null 2>&1
+  src=$(start_wrapper "k8s.io/kubernetes@$k8s_version")
   local args=()
   # kubernetes points each k8s.io/* staging module at its own tree; outside it they come from the proxy.
   while read -r old new _; do
@@ -81,9 +84,8 @@ build_argocd() {
   local work=$1 start src
   start=$(date +%s)
   log "argocd $argocd_version: downloading modules"
-  src=$(module_dir "github.com/argoproj/argo-cd/v3@$argocd_version")
   mkdir -p "$work/argocd" && cd "$work/argocd"
-  go mod init local.invalid/argocd > /dev/null 2>&1
+  src=$(start_wrapper "github.com/argoproj/argo-cd/v3@$argocd_version")
   local args=()
   # Local-path replaces (./gitops-engine) only resolve inside argo-cd's tree; the nested module is
   # served by the proxy at the version argo-cd requires.
