@@ -14,6 +14,7 @@
 //    without the action's refresh this would take up to 180 s.
 import { detectionLatency } from './argocd.bench.js';
 import { runAction } from '../test/helpers/run-action.js';
+import { REAL_ARGOCD_ENABLED } from '../test/real-argocd/cluster.js';
 import { startRealGitOps, type ArgoApp, type RealGitOps } from '../test/real-argocd/harness.js';
 import { ARGOCD_NAMESPACE } from '../test/real-argocd/stack.js';
 import { median, round, type Figure } from './lib.js';
@@ -79,6 +80,10 @@ async function runs(gitops: RealGitOps, uri: string, stream: boolean) {
 }
 
 export default async function argocdReal(): Promise<Figure[]> {
+  if (!REAL_ARGOCD_ENABLED) {
+    process.stderr.write('bench argocd-real: skipped, the real Argo CD tier is opt-in (MLOPS_REAL_ARGOCD=1)\n');
+    return [];
+  }
   const gitops = await startRealGitOps();
   try {
     const uri = await gitops.uploadModel(`${APP}/v1`);

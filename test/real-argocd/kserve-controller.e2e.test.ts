@@ -7,13 +7,22 @@ import { motoS3Client, startMoto } from '../helpers/moto.js';
 import { venvBin } from '../helpers/paths.js';
 import type { Service } from '../helpers/service.js';
 import { scaled } from '../helpers/timeouts.js';
-import { ProcessGroup, realArgoCdBuild, startLoopbackCluster, type LoopbackCluster } from './cluster.js';
+import {
+  ProcessGroup,
+  REAL_ARGOCD_ENABLED,
+  realArgoCdBuild,
+  startLoopbackCluster,
+  type LoopbackCluster,
+} from './cluster.js';
 import {
   installInferenceServiceCrd,
   KServeStandIn,
   type InferenceServiceObject,
   type TrafficTarget,
 } from './kserve-controller.js';
+
+// Opt-in: MLOPS_REAL_ARGOCD=1 (see REAL_ARGOCD_ENABLED).
+const describeReal = REAL_ARGOCD_ENABLED ? describe : describe.skip;
 
 // The KServe stand-in against a real kube-apiserver: each generation of an InferenceService gets
 // a revision running KServe's model server on the model fetched from moto S3, the gateway splits
@@ -93,7 +102,7 @@ function isvc(name: string, storageUri: string, canaryTrafficPercent?: number) {
 const patchSpec = (name: string, predictor: Record<string, unknown>) =>
   cluster.kube.must('PATCH', `${ISVCS}/${name}`, { spec: { predictor } }, 'application/merge-patch+json');
 
-describe('the KServe stand-in on a real kube-apiserver', () => {
+describeReal('the KServe stand-in on a real kube-apiserver', () => {
   beforeAll(async () => {
     group = new ProcessGroup();
     moto = await startMoto();

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FakeGitHub } from '../fakes/github/server.js';
 import { runAction, type ActionResult } from '../helpers/run-action.js';
 import { scaled } from '../helpers/timeouts.js';
+import { REAL_ARGOCD_ENABLED } from './cluster.js';
 import { argocdAppWait, MODEL_NAMESPACE, PROJECT, startRealGitOps, type ArgoApp, type RealGitOps } from './harness.js';
+
+// Opt-in: MLOPS_REAL_ARGOCD=1 (see REAL_ARGOCD_ENABLED).
+const describeReal = REAL_ARGOCD_ENABLED ? describe : describe.skip;
 
 // The wait action's scenarios (test/argocd/wait-argocd-sync.test.ts runs them against the
 // simulator) against a real Argo CD v3.6 + kube-apiserver on loopback, the KServe stand-in
@@ -86,7 +90,7 @@ async function predictVersion(name: string): Promise<string> {
   return ((await response.json()) as { model_version: string }).model_version;
 }
 
-describe('wait-argocd-sync against a real Argo CD', () => {
+describeReal('wait-argocd-sync against a real Argo CD', () => {
   beforeAll(async () => {
     gitops = await startRealGitOps();
     process.stdout.write(
