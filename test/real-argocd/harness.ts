@@ -104,7 +104,7 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
       repoURL,
       async uploadModel(key, label = 1) {
         const path = join(scratch, 'model.joblib');
-        execFileSync(venvBin('kserve', 'python'), [TINY_MODEL, path, String(label)]);
+        writeTinyModel(path, label);
         return put(key, readFileSync(path));
       },
       uploadBytes: (key, bytes) => put(key, bytes),
@@ -167,6 +167,11 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+/** A fitted scikit-learn model that always answers `label`, written to `path` (tiny_model.py). */
+export function writeTinyModel(path: string, label: number): void {
+  execFileSync(venvBin('kserve', 'python'), [TINY_MODEL, path, String(label)]);
 }
 
 /** `git daemon` serving the repositories under `base` read-only on an ephemeral loopback port. */

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { motoS3Client, startMoto } from '../helpers/moto.js';
-import { venvBin } from '../helpers/paths.js';
 import type { Service } from '../helpers/service.js';
 import { scaled } from '../helpers/timeouts.js';
 import {
@@ -20,6 +18,7 @@ import {
   type InferenceServiceObject,
   type TrafficTarget,
 } from './kserve-controller.js';
+import { writeTinyModel } from './harness.js';
 
 // Opt-in: MLOPS_REAL_ARGOCD=1 (see REAL_ARGOCD_ENABLED).
 const describeReal = REAL_ARGOCD_ENABLED ? describe : describe.skip;
@@ -49,7 +48,7 @@ interface Status {
 
 async function upload(key: string, label: number): Promise<string> {
   const path = join(group.home, `${key.replace(/\W/g, '-')}.joblib`);
-  execFileSync(venvBin('kserve', 'python'), [join(import.meta.dirname, 'tiny_model.py'), path, String(label)]);
+  writeTinyModel(path, label);
   await s3.send(new PutObjectCommand({ Bucket: 'models', Key: key, Body: readFileSync(path) }));
   return `s3://models/${key}`;
 }

@@ -33,7 +33,9 @@ interface Revision {
 }
 
 interface Served {
-  gateway: Gateway;
+  /** Started on the first generation; its address is the service's status.url. */
+  gateway: Promise<Gateway>;
+  url?: string;
   revisions: Revision[];
   /** The generation being reconciled; a newer one abandons it. */
   generation: number;
@@ -83,7 +85,7 @@ export class KServeStandIn {
 
   /** The gateway URL of a served InferenceService. */
   url(namespace: string, name: string): string | undefined {
-    return this.served.get(`${namespace}/${name}`)?.gateway.url;
+    return this.served.get(`${namespace}/${name}`)?.url;
   }
 
   async stop(): Promise<void> {
@@ -91,7 +93,7 @@ export class KServeStandIn {
     await this.watching?.catch(() => undefined);
     await Promise.allSettled([...this.pending]);
     for (const served of this.served.values()) {
-      await served.gateway.stop();
+      await (await served.gateway).stop();
       for (const revision of served.revisions) await retire(revision);
     }
     this.served.clear();
@@ -121,22 +123,24 @@ export class KServeStandIn {
 
   private observe(isvc: InferenceServiceObject): void {
     const key = `${isvc.metadata.namespace}/${isvc.metadata.name}`;
-    const served = this.served.get(key);
+    let served = this.served.get(key);
     if (served && served.generation >= isvc.metadata.generation) return;
-    const work = this.reconcile(isvc).catch((error: Error) => this.onError(error));
+    if (!served) {
+      const gateway = startGateway();
+      served = { gateway, revisions: [], generation: 0, count: 0 };
+      const record = served;
+      void gateway.then((started) => (record.url = started.url));
+      this.served.set(key, served);
+    }
+    // Claimed now, so an older reconcile in flight sees it is superseded.
+    served.generation = isvc.metadata.generation;
+    const work = this.reconcile(isvc, served).catch((error: Error) => this.onError(error));
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
   }
 
-  private async reconcile(isvc: InferenceServiceObject): Promise<void> {
+  private async reconcile(isvc: InferenceServiceObject, served: Served): Promise<void> {
     const { namespace, name, generation } = isvc.metadata;
-    const key = `${namespace}/${name}`;
-    let served = this.served.get(key);
-    if (!served) {
-      served = { gateway: await startGateway(), revisions: [], generation, count: 0 };
-      this.served.set(key, served);
-    }
-    served.generation = generation;
     const current = () => served.generation === generation && !this.abort.signal.aborted;
     const storageUri = isvc.spec?.predictor?.model?.storageUri ?? '';
     const canary = isvc.spec?.predictor?.canaryTrafficPercent;
@@ -192,7 +196,8 @@ export class KServeStandIn {
         ]
       : [{ revisionName: latest.name, percent: 100, latestRevision: true, tag: 'latest' }];
     const routed = traffic.filter((t) => t.percent > 0);
-    served.gateway.split(
+    const gateway = await served.gateway;
+    gateway.split(
       routed.map((t) => ({
         upstream: served.revisions.find((r) => r.name === t.revisionName)!.predictor.url,
         percent: t.percent,
@@ -204,8 +209,8 @@ export class KServeStandIn {
     }
     await this.writeStatus(isvc, {
       observedGeneration: isvc.metadata.generation,
-      url: served.gateway.url,
-      address: { url: served.gateway.url },
+      url: gateway.url,
+      address: { url: gateway.url },
       conditions: [condition('PredictorReady', 'True'), condition('IngressReady', 'True'), condition('Ready', 'True')],
       components: {
         predictor: {
@@ -213,7 +218,7 @@ export class KServeStandIn {
           latestReadyRevision: latest.name,
           ...(previous ? { previousRolledoutRevision: previous.name } : {}),
           traffic,
-          url: served.gateway.url,
+          url: gateway.url,
         },
       },
       modelStatus: { transitionStatus: 'UpToDate', states: { activeModelState: 'Loaded', targetModelState: 'Loaded' } },
@@ -254,7 +259,7 @@ export class KServeStandIn {
     if (!served) return;
     this.served.delete(key);
     served.generation = Number.MAX_SAFE_INTEGER;
-    await served.gateway.stop();
+    await (await served.gateway).stop();
     for (const revision of served.revisions) await retire(revision);
   }
 }
