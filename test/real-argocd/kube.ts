@@ -41,7 +41,15 @@ export class KubeClient {
         (res) => {
           let text = '';
           res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : {}) as T }));
+          res.on('end', () => {
+            // Health endpoints (/readyz) answer plain text.
+            const json = /json/.test(res.headers['content-type'] ?? '');
+            try {
+              resolve({ status: res.statusCode ?? 0, body: (json && text ? JSON.parse(text) : { text }) as T });
+            } catch (error) {
+              reject(error as Error);
+            }
+          });
         },
       );
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
