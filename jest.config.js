@@ -16,8 +16,8 @@ const shared = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: ['TS151001'] } }],
   },
   setupFiles: ['<rootDir>/test/helpers/setup-env.ts'],
-  // default deadline: 60 s × MLOPS_TEST_TIMEOUT_FACTOR
-  setupFilesAfterEnv: ['<rootDir>/test/helpers/jest-timeout.ts'],
+  // the default deadline (60 s × MLOPS_TEST_TIMEOUT_FACTOR) and the teardown of abandoned start-ups
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/jest-setup.ts'],
   clearMocks: true,
 };
 const ignored = ['/node_modules/', '/dist/'];
@@ -33,6 +33,7 @@ export default {
     { ...shared, displayName: 'e2e', testMatch: testMatch('.e2e.test.ts'), testPathIgnorePatterns: ignored },
   ],
   globalSetup: '<rootDir>/test/helpers/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/test/helpers/jest-global-teardown.mjs',
   collectCoverageFrom: ['{actions,packages}/*/src/**/*.ts', '!actions/*/src/index.ts'],
   coverageReporters: ['text-summary', 'json-summary', 'lcov'],
 };

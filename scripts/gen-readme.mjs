@@ -5,10 +5,12 @@
 // of each reusable .github/workflows/<wf>.yml (every entry must have a description).
 //   node scripts/gen-readme.mjs          rewrite the READMEs
 //   node scripts/gen-readme.mjs --check  fail, listing them, when any README is out of date
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { isGhesVariant } from './gen-ghes.mjs';
+import { applyGenerated } from './generated.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -66,7 +68,8 @@ function requireDescriptions(file, section, entries = {}) {
 export function generateWorkflowDocs() {
   const results = [];
   const dir = join(root, '.github', 'workflows');
-  const files = existsSync(dir) ? readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)) : [];
+  // A generated GHES variant has its original's interface and is documented in docs/workflows/ghes.md.
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => /\.ya?ml$/.test(name) && !isGhesVariant(name)) : [];
   for (const name of files.sort()) {
     const yml = join(dir, name);
     const on = parse(readFileSync(yml, 'utf8'))?.on;
@@ -103,17 +106,9 @@ export function generate() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check');
-  const stale = [];
-  for (const { file, current, next } of generate()) {
-    if (current === next) continue;
-    if (check) stale.push(file);
-    else writeFileSync(file, next);
-  }
-  if (stale.length) {
-    console.error(
-      `README tables differ from action.yml / workflow_call in:\n${stale.map((f) => `  ${f}`).join('\n')}\nRun: pnpm run docs`,
-    );
-    process.exit(1);
-  }
+  applyGenerated(generate(), {
+    check: process.argv.includes('--check'),
+    what: 'README tables and action.yml / workflow_call',
+    fix: 'pnpm run docs',
+  });
 }

@@ -29,9 +29,25 @@ check format pnpm run --silent format:check
 check readme-tables pnpm run --silent docs:check
 
 echo "== jest"
+# The run's id marks every process its tests start (test/helpers/test-run.ts), and jest runs in a
+# process group of its own: whatever outlives jest, even a crashed one, is ended right after it.
+MLOPS_TEST_RUN=${MLOPS_TEST_RUN:-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')}
+export MLOPS_TEST_RUN
+jest_pid=
+end_run() {
+  if [ -n "$jest_pid" ]; then kill -KILL -- "-$jest_pid" 2>/dev/null || true; fi
+  node test/helpers/jest-global-teardown.mjs
+}
+trap 'end_run; exit 130' INT TERM
 jest_status=0
+set -m
 NODE_OPTIONS=--experimental-vm-modules node --no-warnings node_modules/jest/bin/jest.js \
-  --ci --forceExit --coverage --json --outputFile="$results/jest.json" "$@" || jest_status=$?
+  --ci --forceExit --coverage --json --outputFile="$results/jest.json" "$@" &
+jest_pid=$!
+set +m
+wait "$jest_pid" || jest_status=$?
+end_run
+trap - INT TERM
 
 pytest_status=0
 if [ -x scripts/pytest.sh ]; then

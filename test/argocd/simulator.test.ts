@@ -7,6 +7,7 @@ import {
   startArgoCdSimulator,
   type ArgoCdSimulator,
 } from '../fakes/argocd/index.js';
+import { scaled } from '../helpers/timeouts.js';
 
 // The simulator's own contract (shared/reference/argocd.md), checked over HTTP with plain fetch
 // and with the package's client.
@@ -37,6 +38,20 @@ async function collect(
   for await (const item of stream) {
     items.push(item);
     if (until(items)) break;
+  }
+  return items;
+}
+
+/** The same, leaving the stream open for more. */
+async function readUntil(
+  stream: AsyncGenerator<StreamItem>,
+  until: (items: StreamItem[]) => boolean,
+): Promise<StreamItem[]> {
+  const items: StreamItem[] = [];
+  while (!until(items)) {
+    const next = await stream.next();
+    if (next.done) throw new Error(`the stream ended after ${JSON.stringify(items)}`);
+    items.push(next.value);
   }
   return items;
 }
@@ -126,12 +141,17 @@ describe('Argo CD simulator: Git, refresh and polling', () => {
   });
 
   it('sees a push without refresh only once the polling interval has passed', async () => {
+    // Simulated time moves only when the test moves it, and a whole controller pass after each move
+    // shows what the controller made of it: no real time passes into the check.
+    await sim.stop();
+    sim = await startArgoCdSimulator({ scale: 0, pollingIntervalMs: 180_000 });
+    sim.deployedApp('iris');
     const pushed = sim.push();
-    sim.clock.advance(179_000);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    sim.clock.advance(179_999);
+    await sim.nextPass();
     expect((await call('/api/v1/applications/iris')).body.status.sync.revision).not.toBe(pushed);
-    sim.clock.advance(2_000);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    sim.clock.advance(1);
+    await sim.nextPass();
     expect((await call('/api/v1/applications/iris')).body.status.sync.revision).toBe(pushed);
   });
 
@@ -141,6 +161,8 @@ describe('Argo CD simulator: Git, refresh and polling', () => {
     await expect(
       client().getApplication({ name: 'iris' }, { refresh: 'normal', timeoutMs: 200, attempts: 1 }),
     ).rejects.toThrow(/timed out/);
+    // without a poll (180 s away), only the queued refresh can bring the new revision in
+    await sim.until('the queued refresh', () => sim.controller.get('iris')!.revisions[0] === pushed);
     const app = await client().getApplication({ name: 'iris' });
     expect(app.status?.sync?.revision).toBe(pushed);
   });
@@ -192,23 +214,30 @@ describe('Argo CD simulator: operations', () => {
   });
 
   it('runs a manual sync through Running to Succeeded, and refuses a second one meanwhile', async () => {
+    // Simulated time stands still until the test moves it: the sync stays Running meanwhile.
+    await sim.stop();
+    sim = await startArgoCdSimulator({ scale: 0, syncDurationMs: 100, keepAliveMs: 60_000 });
     sim.deployedApp('manual', { automated: false });
     const pushed = sim.push();
+    // The watch stream carries every change of the app, so no phase can slip between two polls.
+    const stream = client().watch({ name: 'manual' }, { framing: 'sse' });
+    expect(events([(await stream.next()).value as StreamItem])[0]!.type).toBe('ADDED');
+    const phaseOf = (item: StreamItem) => events([item])[0]?.application.status?.operationState?.phase;
+
     const started = await call('/api/v1/applications/manual/sync', {
       method: 'POST',
       body: JSON.stringify({ revision: pushed }),
     });
     expect(started.status).toBe(200);
     expect(started.body.operation.sync.revision).toBe(pushed);
+    const running = await readUntil(stream, (items) => items.length > 0 && phaseOf(items.at(-1)!) === 'Running');
+    expect(running.map(phaseOf).filter(Boolean)).toEqual(['Running']);
     const again = await call('/api/v1/applications/manual/sync', { method: 'POST', body: '{}' });
     expect(again.body).toMatchObject({ code: 9, message: 'another operation is already in progress' });
-    const phases = new Set<string>();
-    for (let i = 0; i < 100 && !phases.has('Succeeded'); i++) {
-      const app = (await call('/api/v1/applications/manual')).body;
-      if (app.status.operationState) phases.add(app.status.operationState.phase);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect([...phases]).toEqual(expect.arrayContaining(['Running', 'Succeeded']));
+
+    sim.clock.advance(100);
+    const ended = await readUntil(stream, (items) => items.length > 0 && phaseOf(items.at(-1)!) === 'Succeeded');
+    expect(ended.map(phaseOf).filter(Boolean)).toEqual(['Succeeded']);
     expect(sim.cluster.applied('argocd/manual')).toBe(sim.git.manifestsOf(pushed));
   });
 
@@ -229,14 +258,13 @@ describe('Argo CD simulator: operations', () => {
     sim.deployedApp('iris');
     sim.push();
     await call('/api/v1/applications/iris?refresh=normal');
-    for (let i = 0; i < 50 && sim.controller.get('iris')!.operationState?.phase !== 'Running'; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    const phase = () => sim.controller.get('iris')!.operationState?.phase;
+    await sim.until('the auto-sync running', () => phase() === 'Running');
     expect(await call('/api/v1/applications/iris/operation', { method: 'DELETE' })).toMatchObject({
       status: 200,
       body: {},
     });
-    for (let i = 0; i < 50 && sim.controller.get('iris')!.operationState?.phase !== 'Failed'; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await sim.until('the operation ending', () => phase() === 'Failed');
     expect(sim.controller.get('iris')!.operationState).toMatchObject({
       phase: 'Failed',
       message: 'Operation terminated',
@@ -247,15 +275,15 @@ describe('Argo CD simulator: operations', () => {
     const pushed = sim.push();
     sim.cluster.plan(sim.git.manifestsOf(pushed)!, { syncFails: 'admission webhook denied the request' });
     await call('/api/v1/applications/iris?refresh=normal');
-    for (let i = 0; i < 100 && !sim.controller.get('iris')!.conditions.length; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await sim.until('the sync failing', () => sim.controller.get('iris')!.conditions.length > 0);
     const app = (await call('/api/v1/applications/iris')).body;
     expect(app.status.operationState.phase).toBe('Failed');
     expect(app.status.conditions[0]).toMatchObject({
       type: 'SyncError',
       message: expect.stringContaining(`Failed last sync attempt to [${pushed}]`),
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // Auto-sync is decided on every pass: one whole pass after the failure has declined to retry.
+    await sim.nextPass();
     expect((await call('/api/v1/applications/iris')).body.operation).toBeUndefined();
   });
 
@@ -268,8 +296,7 @@ describe('Argo CD simulator: operations', () => {
       ['ConfigMap', 'Healthy'],
     ]);
     await call('/api/v1/applications/iris?refresh=normal');
-    for (let i = 0; i < 100 && sim.cluster.applied('argocd/iris') !== sim.git.manifestsOf(pushed); i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await sim.until('the sync applying', () => sim.cluster.applied('argocd/iris') === sim.git.manifestsOf(pushed));
     const live = await client().liveResource(
       { name: 'iris' },
       { kind: 'InferenceService', namespace: 'models', name: 'iris', group: 'serving.kserve.io', version: 'v1beta1' },
@@ -361,9 +388,12 @@ describe('Argo CD simulator: watch stream', () => {
   });
 
   it('sends no keep-alives in NDJSON framing: the client ends an idle stream itself', async () => {
-    const stream = client().watch({ name: 'iris' }, { framing: 'ndjson', idleTimeoutMs: 100 });
+    // The idle timer also covers connecting and the first event: room for a local round trip on a
+    // loaded machine, and still some thirty keep-alive periods (30 ms) of silence.
+    const idleTimeoutMs = scaled(1_000);
+    const stream = client().watch({ name: 'iris' }, { framing: 'ndjson', idleTimeoutMs });
     expect((await stream.next()).value).toMatchObject({ kind: 'event' });
-    await expect(stream.next()).rejects.toThrow(/the stream broke \(no data for 100 ms\)/);
+    await expect(stream.next()).rejects.toThrow(`the stream broke (no data for ${idleTimeoutMs} ms)`);
   });
 
   it('drops open streams on demand', async () => {
@@ -395,7 +425,7 @@ describe('Argo CD simulator: faults and the GitHub compare route', () => {
     const newer = sim.push();
     const stray = sim.git.orphan(GITOPS_REPO, base);
     const compare = (a: string, b: string, token = GITHUB_TOKEN) =>
-      call(`/github/repos/acme/gitops/compare/${a}...${b}`, {
+      call(`/api/v3/repos/acme/gitops/compare/${a}...${b}`, {
         token: null,
         headers: { authorization: `Bearer ${token}` },
       });

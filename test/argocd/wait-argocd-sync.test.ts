@@ -282,7 +282,7 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       expect(result.exitCode).toBe(1);
       expect(result.stdout).toMatch(/without both github-token and repository/);
       expect(result.errors[0]).toMatch(/timed out after 2s: deployed revision is/);
-      expect(sim.server.count('GET', /^\/github\//)).toBe(0);
+      expect(sim.server.count('GET', /^\/api\/v3\//)).toBe(0);
     });
   });
 

@@ -73,6 +73,10 @@ describe('bump-kserve-image bundle, commit-method git', () => {
     expect(remote.show('apps/iris/inference.yaml')).toBe(
       before.replace('iris:1.4.0 #', 'iris:1.5.0 #').replace('pvc://models/iris/v7/', 'pvc://models/iris/v8/'),
     );
+    // Later steps of the job see the pushed commit in the checkout, not a branch behind origin.
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(result.outputs['commit-sha']);
+    expect(git(clone, 'status', '--porcelain', '--branch')).toBe('## main...origin/main');
+    expect(readFileSync(join(clone, 'apps/iris/inference.yaml'), 'utf8')).toBe(remote.show('apps/iris/inference.yaml'));
     expect(git(remote.bare, 'log', '-1', '--format=%B', 'main')).toContain(
       'Run-Url: https://github.com/acme/gitops/actions/runs/4242',
     );

@@ -1,5 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
+import { scaled } from './timeouts.js';
+import { currentRunId, OWNER_VARIABLE, registerGroup, unregisterGroup } from './test-run.js';
 
 export interface ServiceSpec {
   name: string;
@@ -13,7 +15,7 @@ export interface ServiceSpec {
   isReady?: (status: number) => boolean;
   /** Replaces the GET of `readyPath`, for a peer that speaks HTTPS or no HTTP at all. */
   probe?: (port: number) => Promise<boolean>;
-  /** Default 60 s. */
+  /** Default 60 s; stretched by scaled(). */
   startTimeoutMs?: number;
 }
 
@@ -28,12 +30,67 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
+/** Every process this test file started and has not stopped, with the promise of its exit. */
+const running = new Map<ChildProcess, Promise<void>>();
+/** Those whose startService() has not returned: nobody else holds them. */
+const starting = new Set<ChildProcess>();
+/** Set once the file's teardown ran: a start-up jest has given up on must not spawn anything more. */
+let tornDown = false;
 
-// Whatever happens to the test process, no peer outlives it.
+// Whatever happens to the test process, no peer outlives it (a killed jest worker runs no handler:
+// the run's teardown finds those by their marker, see test-run.ts).
 process.once('exit', () => {
-  for (const child of running) killGroup(child, 'SIGKILL');
+  for (const child of running.keys()) killGroup(child, 'SIGKILL');
 });
+
+/**
+ * Spawns a process a test owns: in its own process group, with the run's marker in its environment
+ * (inherited by everything it starts), and registered for teardown before this returns, so that a
+ * jest timeout or a crash at any later point cannot leak it. Stop it with stopOwned().
+ */
+export function spawnOwned(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  if (tornDown) throw new Error(`not starting ${command}: its test file has already been torn down`);
+  const runId = currentRunId();
+  const child = spawn(command, args, {
+    ...options,
+    env: { ...(options.env ?? process.env), [OWNER_VARIABLE]: runId },
+    detached: true,
+  });
+  if (child.pid !== undefined) registerGroup(runId, child.pid);
+  running.set(
+    child,
+    new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve()); // never spawned
+    }),
+  );
+  return child;
+}
+
+/** Ends an owned process's whole group: SIGTERM, then SIGKILL after `graceMs` or once the leader is gone. */
+export async function stopOwned(child: ChildProcess, graceMs = 5000): Promise<void> {
+  const exited = running.get(child);
+  if (!exited) return;
+  running.delete(child);
+  starting.delete(child);
+  killGroup(child, 'SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+  await Promise.race([exited, gaveUp]);
+  clearTimeout(timer);
+  killGroup(child, 'SIGKILL'); // the leader's stragglers, or the leader itself
+  await exited;
+  if (child.pid !== undefined) unregisterGroup(currentRunId(), child.pid);
+}
+
+/**
+ * The file's teardown (test/helpers/jest-setup.ts): stops the services whose start-up a jest timeout
+ * abandoned, which no test can reach to stop, and refuses any later spawn from such a start-up.
+ */
+export async function stopAbandonedStarts(): Promise<void> {
+  tornDown = true;
+  await Promise.all([...starting].map((child) => stopOwned(child)));
+}
 
 /** A port nobody listens on right now, on loopback. */
 export function freePort(): Promise<number> {
@@ -55,20 +112,21 @@ export function freePort(): Promise<number> {
  */
 export async function startService(spec: ServiceSpec): Promise<Service> {
   const port = await freePort();
-  const child = spawn(spec.command, spec.args(port), {
+  const child = spawnOwned(spec.command, spec.args(port), {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
   });
-  running.add(child);
+  starting.add(child);
   let logs = '';
   const keep = (chunk: Buffer) => {
     logs = (logs + chunk.toString('utf8')).slice(-64_000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let ended: string | undefined;
+  child.once('exit', (code, signal) => (ended = `exited with ${code ?? signal}`));
+  child.once('error', (error) => (ended = `could not be started (${error.message})`));
 
   const url = `http://127.0.0.1:${port}`;
   const service: Service = {
@@ -77,37 +135,26 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
     pid: child.pid,
     url,
     logs: () => logs,
-    stop: async () => {
-      if (!running.has(child)) return;
-      running.delete(child);
-      killGroup(child, 'SIGTERM');
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5000)));
-      const stopped = await Promise.race([exited.then(() => true), gaveUp]);
-      clearTimeout(timer);
-      if (!stopped) {
-        killGroup(child, 'SIGKILL');
-        await exited;
-      }
-    },
+    stop: () => stopOwned(child),
   };
-
-  const deadline = Date.now() + (spec.startTimeoutMs ?? 60_000);
-  const isReady = spec.isReady ?? ((status: number) => status < 500);
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) {
-      running.delete(child);
-      throw new Error(`${spec.name} exited with ${exitCode} before it was ready:\n${tail(logs)}`);
+  try {
+    const startTimeoutMs = scaled(spec.startTimeoutMs ?? 60_000);
+    const deadline = Date.now() + startTimeoutMs;
+    const isReady = spec.isReady ?? ((status: number) => status < 500);
+    while (Date.now() < deadline) {
+      if (ended) throw new Error(`${spec.name} ${ended} before it was ready:\n${tail(logs)}`);
+      if (await (spec.probe ? spec.probe(port) : answers(`${url}${spec.readyPath}`, isReady))) return service;
+      await delay(150);
     }
-    if (await (spec.probe ? spec.probe(port) : answers(`${url}${spec.readyPath}`, isReady))) return service;
-    await delay(150);
+    throw new Error(
+      `${spec.name} did not answer on ${url}${spec.readyPath} within ${startTimeoutMs} ms:\n${tail(logs)}`,
+    );
+  } catch (error) {
+    await service.stop();
+    throw error;
+  } finally {
+    starting.delete(child);
   }
-  await service.stop();
-  throw new Error(
-    `${spec.name} did not answer on ${url}${spec.readyPath} within ${spec.startTimeoutMs ?? 60_000} ms:\n${tail(logs)}`,
-  );
 }
 
 async function answers(url: string, isReady: (status: number) => boolean): Promise<boolean> {

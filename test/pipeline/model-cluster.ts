@@ -1,15 +1,18 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { ApplyOutcome, ClusterState, LiveResource } from '../fakes/argocd/cluster.js';
 import { startKServeScript } from '../helpers/kserve.js';
-import { repoRoot } from '../helpers/paths.js';
+import { repoRoot, venvBin } from '../helpers/paths.js';
 import type { Service } from '../helpers/service.js';
 import type { Gateway } from './gateway.js';
 
 const SKLEARN_SERVER = join(repoRoot, 'test', 'fixtures', 'kserve', 'sklearn_server.py');
+const MLFLOW_TO_JOBLIB = join(repoRoot, 'test', 'fixtures', 'kserve', 'mlflow_to_joblib.py');
 
 export interface InferenceServiceSpec {
   namespace: string;
@@ -206,13 +209,41 @@ export class ModelServingCluster implements ClusterState {
   }
 }
 
-/** What KServe's storage initializer does: the object at an s3://bucket/key storageUri, into `path`. */
+/** No object and no MLflow model folder at a storageUri (yet: the storage initializer retries). */
+export class ModelNotFound extends Error {}
+
+/**
+ * What KServe's storage initializer does: storageUri is either the model file itself, or a
+ * folder (a prefix) holding an MLflow model (MLmodel), which is converted to model.joblib.
+ */
 export async function fetchModel(s3: S3Client, storageUri: string, path: string): Promise<void> {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(storageUri);
   if (!match) throw new Error(`storageUri ${storageUri} is not an s3://bucket/key URI`);
-  const object = await s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
-  const bytes = await object.Body!.transformToByteArray();
-  writeFileSync(path, bytes);
+  const [, bucket, key] = match as unknown as [string, string, string];
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    writeFileSync(path, await object.Body!.transformToByteArray());
+    return;
+  } catch (error) {
+    if (!(error instanceof NoSuchKey)) throw error;
+  }
+  const prefix = `${key.replace(/\/$/, '')}/`;
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const keys = (listed.Contents ?? []).map((object) => object.Key!);
+  if (!keys.includes(`${prefix}MLmodel`))
+    throw new ModelNotFound(
+      `the specified key does not exist: ${storageUri} is neither a model file nor an MLflow model folder`,
+    );
+  const folder = join(dirname(path), 'mlflow-model');
+  for (const objectKey of keys) {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey }));
+    const target = join(folder, objectKey.slice(prefix.length));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, await object.Body!.transformToByteArray());
+  }
+  await promisify(execFile)(venvBin('mlflow', 'python'), [MLFLOW_TO_JOBLIB, folder, path], {
+    env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
+  });
 }
 
 /**

@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from './gitops-repo.js';
-import { runPipeline, v2Payload, type PipelineResult } from './pipeline.js';
+import { v2Payload } from '../workflows/churn-model.js';
+import { runPipeline, type PipelineResult } from './pipeline.js';
 import { APP_PATH, BUCKET, MANIFEST_FILE, MODEL, startStandIns, type StandIns } from './stand-ins.js';
 
 describe('local pipeline: baseline deployed, worse model refused, better model replaces it', () => {

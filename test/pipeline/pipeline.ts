@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { motoEnv } from '../helpers/moto.js';
 import { repoRoot, venvBin } from '../helpers/paths.js';
 import { APP_PATH, BUCKET, MODEL, type StandIns } from './stand-ins.js';
+import { SAMPLE_ROWS, v2Payload } from '../workflows/churn-model.js';
 import { StepLog, type StepRecord } from './steps.js';
 
 const run = promisify(execFile);
@@ -31,14 +32,6 @@ export const ROUNDS: Round[] = [
 export const THRESHOLDS = {
   roc_auc: { threshold: 0.75, min_absolute_change: 0.005, greater_is_better: true },
   accuracy: { threshold: 0.8, greater_is_better: true },
-};
-
-/** Customers the health check sends: a likely churner and a loyal one. */
-export const SAMPLE_ROWS = {
-  tenure_months: [2, 60, 14],
-  monthly_charges: [150.0, 30.0, 85.5],
-  support_calls: [6, 0, 2],
-  contract: ['month-to-month', 'two-year', 'one-year'],
 };
 
 export interface RoundResult {
@@ -307,25 +300,6 @@ async function runRound(round: Round, number: number, context: RoundContext): Pr
     }),
   );
   return result;
-}
-
-/** The V2 request the health check sends: one named column per feature, read as a DataFrame. */
-export function v2Payload() {
-  const column = (name: keyof typeof SAMPLE_ROWS, datatype: string) => ({
-    name,
-    shape: [SAMPLE_ROWS[name].length],
-    datatype,
-    data: SAMPLE_ROWS[name],
-  });
-  return {
-    parameters: { content_type: 'pd' },
-    inputs: [
-      column('tenure_months', 'INT64'),
-      column('monthly_charges', 'FP64'),
-      column('support_calls', 'INT64'),
-      column('contract', 'BYTES'),
-    ],
-  };
 }
 
 /** What the model just trained answers for the sample rows, computed offline from its file. */

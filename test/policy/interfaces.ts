@@ -15,7 +15,8 @@ export interface ContractProblem {
   message: string;
 }
 
-const OWN_ACTION = /^(?:\$|\.)\/actions\/([a-z0-9-]+)\/?$/;
+/** `$/actions/<name>`, `./actions/<name>`, and a GHES variant's `./.mlops-actions/actions/<name>`. */
+const OWN_ACTION = /^(?:\$|\.|\.\/\.mlops-actions)\/actions\/([a-z0-9-]+)\/?$/;
 const OWN_WORKFLOW = /^(?:your-org\/mlops-actions\/|\$\/|\.\/)\.github\/workflows\/([A-Za-z0-9._-]+\.ya?ml)(?:@.*)?$/;
 
 /** Required means required: true without a default (GitHub then insists on a value). */

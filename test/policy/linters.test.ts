@@ -50,7 +50,9 @@ describe('zizmor', () => {
   const config = ['--offline', '--no-progress', '--config', '.github/zizmor.yml'];
 
   it('finds nothing in .github/workflows and examples/', () => {
-    const { status, output } = run(zizmor(), [...config, '.github/workflows', 'examples']);
+    // Dependabot files are audited only when named (cooldown, insecure execution).
+    const dependabot = ['.github/dependabot.yml', 'examples/model-repo/.github/dependabot.yml'];
+    const { status, output } = run(zizmor(), [...config, '.github/workflows', 'examples', ...dependabot]);
     expect(output).toMatch(/No findings to report/);
     expect(status).toBe(0);
   });

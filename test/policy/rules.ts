@@ -3,6 +3,7 @@
  * Each rule returns findings; the policy tests require none for our files and every rule to fire
  * on the tutorial-style fixture.
  */
+import { CHECKOUT_PATH, isGhesVariant, SOURCE_STEP_ID } from '../../scripts/gen-ghes.mjs';
 import type { YamlFile } from './load.js';
 
 export const RULES = [
@@ -39,10 +40,21 @@ export const WRITE_SCOPE_ALLOWLIST: Record<string, { scopes: string[]; reason: s
   '.github/workflows/cd.yml#deploy': { scopes: ['id-token'], reason: 'OIDC to the AWS role for the ECR check' },
   '.github/workflows/ct.yml#train': { scopes: ['id-token'], reason: 'OIDC to the AWS role for DVC and artifacts' },
   '.github/workflows/ct.yml#deploy': { scopes: ['id-token'], reason: 'ceiling for the called cd workflow' },
+  '.github/workflows/release.yml#publish': { scopes: ['contents'], reason: 'the release, its tag and the vX tag' },
   'examples/model-repo/.github/workflows/ci.yml#ci': { scopes: ['id-token'], reason: 'ceiling for ci.yml' },
   'examples/model-repo/.github/workflows/ct.yml#ct': { scopes: ['id-token'], reason: 'ceiling for ct.yml' },
   'examples/model-repo/.github/workflows/cd.yml#cd': { scopes: ['id-token'], reason: 'ceiling for cd.yml' },
 };
+
+/**
+ * A generated GHES variant's job holds what its original holds, plus id-token: write for the
+ * self-checkout (the OIDC claims that name the workflow's commit).
+ */
+export function allowedWriteScopes(path: string, jobId: string): string[] {
+  if (!isGhesVariant(path)) return WRITE_SCOPE_ALLOWLIST[`${path}#${jobId}`]?.scopes ?? [];
+  const original = path.replace(/-ghes(\.ya?ml)$/, '$1');
+  return [...new Set([...(WRITE_SCOPE_ALLOWLIST[`${original}#${jobId}`]?.scopes ?? []), 'id-token'])];
+}
 
 /** Jobs whose checkout may keep the token because they push with it (none today). */
 export const CHECKOUT_PUSH_ALLOWLIST: string[] = [];
@@ -206,7 +218,7 @@ function permissionRules(file: YamlFile): Finding[] {
       found.push(finding('missing-job-permissions', file, where, `job ${id} has no explicit permissions`));
       continue;
     }
-    const allowed = WRITE_SCOPE_ALLOWLIST[`${file.path}#${id}`]?.scopes ?? [];
+    const allowed = allowedWriteScopes(file.path, id);
     for (const scope of writeScopes(job.permissions))
       if (!allowed.includes(scope))
         found.push(
@@ -251,6 +263,8 @@ function storedAwsKeys(file: YamlFile): Finding[] {
 function idTokenWithoutRole(file: YamlFile): Finding[] {
   return jobsOf(file).flatMap(({ where, job, steps }) => {
     if (!steps.length || asDict(job.permissions)['id-token'] !== 'write') return [];
+    // A GHES variant's self-checkout reads the workflow's own commit from the OIDC claims.
+    if (isGhesVariant(file.path) && steps.some(({ step }) => step.id === SOURCE_STEP_ID)) return [];
     const assumesRole = steps.some(
       ({ step }) =>
         usesOf(step).startsWith('aws-actions/configure-aws-credentials@') &&
@@ -381,11 +395,19 @@ function reusableContract(file: YamlFile): Finding[] {
   return found;
 }
 
+const GHES_OWN_REF = new RegExp(
+  `^\\./(${CHECKOUT_PATH.replace('.', '\\.')}/actions/[a-z0-9-]+|\\.github/workflows/[\\w.-]+-ghes\\.ya?ml)$`,
+);
+
 /** Inside a reusable workflow, our own actions and workflows run from the workflow's commit. */
 function ownRefNotSelf(file: YamlFile): Finding[] {
   if (file.kind !== 'workflow' || !('workflow_call' in triggersOf(file))) return [];
+  const ghes = isGhesVariant(file.path);
   const wrong = (uses: string) =>
-    /^your-org\/mlops-actions\//.test(uses) || /^\.\/(actions\/|\.github\/workflows\/)/.test(uses);
+    /^your-org\/mlops-actions\//.test(uses) ||
+    (ghes
+      ? uses.startsWith('$/') || (uses.startsWith('./') && !GHES_OWN_REF.test(uses))
+      : /^\.\/(actions\/|\.github\/workflows\/)/.test(uses));
   const refs = jobsOf(file).flatMap(({ where, job, steps }) => [
     ...(typeof job.uses === 'string' ? [{ at: `${where}.uses`, uses: job.uses.trim() }] : []),
     ...steps.map(({ where: at, step }) => ({ at: `${at}.uses`, uses: usesOf(step) })),
@@ -393,7 +415,14 @@ function ownRefNotSelf(file: YamlFile): Finding[] {
   return refs
     .filter(({ uses }) => wrong(uses))
     .map(({ at, uses }) =>
-      finding('own-ref-not-self', file, at, `${uses}: use $/… (this workflow's own commit), not a tag or ./`),
+      finding(
+        'own-ref-not-self',
+        file,
+        at,
+        ghes
+          ? `${uses}: a GHES variant runs ./.mlops-actions/actions/<name> and ./.github/workflows/<wf>-ghes.yml`
+          : `${uses}: use $/… (this workflow's own commit), not a tag or ./`,
+      ),
     );
 }
 

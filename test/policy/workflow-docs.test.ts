@@ -8,13 +8,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+import { isGhesVariant } from '../../scripts/gen-ghes.mjs';
 import { repoRoot } from '../helpers/paths.js';
 import { callerProblems } from './interfaces.js';
 import { policyFiles, type YamlFile } from './load.js';
 import { asDict, jobsOf, triggersOf } from './rules.js';
 
+// The generated GHES variants share their original's interface; test/policy/ghes.test.ts covers them.
 const reusable = policyFiles().filter(
-  (file) => file.path.startsWith('.github/workflows/') && 'workflow_call' in triggersOf(file),
+  (file) =>
+    file.path.startsWith('.github/workflows/') && 'workflow_call' in triggersOf(file) && !isGhesVariant(file.path),
 );
 
 describe.each(reusable.map((file) => [file.path, file] as const))('%s', (path, workflow) => {

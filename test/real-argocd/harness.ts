@@ -1,11 +1,11 @@
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { motoS3Client, startMoto } from '../helpers/moto.js';
 import { venvBin } from '../helpers/paths.js';
-import { startService, type Service } from '../helpers/service.js';
+import { spawnOwned, startService, type Service } from '../helpers/service.js';
 import { createGitOpsRepo, git, inferenceServiceManifest, type GitOpsRepo } from '../pipeline/gitops-repo.js';
 import { KServeStandIn } from './kserve-controller.js';
 import { tcpAnswers } from './cluster.js';
@@ -201,7 +201,7 @@ export function argocdAppWait(
 ): Promise<{ exitCode: number | null; output: string; durationMs: number }> {
   const config = mkdtempSync(join(tmpdir(), 'argocd-cli-'));
   const started = Date.now();
-  const child = spawn(
+  const child = spawnOwned(
     argo.argocdCli,
     ['app', 'wait', application, '--sync', '--health', '--timeout', String(args.timeoutSeconds)]
       .concat([
@@ -215,8 +215,8 @@ export function argocdAppWait(
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: config } },
   );
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   return new Promise((resolve) =>
     child.on('close', (exitCode) => {
       rmSync(config, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Service } from '../helpers/service.js';
 import { startGateway, type Gateway } from '../pipeline/gateway.js';
-import { fetchModel, startPredictor } from '../pipeline/model-cluster.js';
+import { fetchModel, ModelNotFound, startPredictor } from '../pipeline/model-cluster.js';
 import type { LoopbackCluster } from './cluster.js';
 import { INFERENCE_SERVICE_CRD } from './config.js';
 import type { KubeClient, WatchEvent } from './kube.js';
@@ -231,7 +231,7 @@ export class KServeStandIn {
       try {
         return await fetchModel(this.s3, storageUri, path);
       } catch (error) {
-        if ((error as Error).name !== 'NoSuchKey' && (error as Error).name !== 'NoSuchBucket') throw error;
+        if (!(error instanceof ModelNotFound)) throw error;
         if (!current()) throw new Abandoned();
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

@@ -1,14 +1,16 @@
 // The README is a newcomer's first page: every command in it is run by CI or by a test, every link
 // resolves, its tables list every action and reusable workflow, and its consumer example only
 // uses inputs the actions have.
-import { describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { repoRoot } from '../helpers/paths.js';
+import { isGhesVariant } from '../../scripts/gen-ghes.mjs';
+import { repoRoot, venvBin } from '../helpers/paths.js';
+import { scaled } from '../helpers/timeouts.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -28,6 +30,8 @@ const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
   './scripts/pipeline.sh': { file: 'test/pipeline/script.test.ts', invocation: "'scripts', 'pipeline.sh'" },
 };
 const BENCH_COMMAND = /^pnpm run bench (\w+)$/;
+/** The adoption guide's rewrite, run below on a scratch copy of the repository. */
+const ADOPT_COMMAND = /^node scripts\/adopt\.mjs --org (\S+) --repo (\S+)$/;
 
 describe('README.md', () => {
   const commands = codeBlocks('sh').flatMap((block) => block.split('\n').filter((line) => line.trim()));
@@ -36,7 +40,9 @@ describe('README.md', () => {
     expect(commands).toEqual(expect.arrayContaining(['./scripts/test.sh', './scripts/pipeline.sh']));
     for (const command of commands) {
       const exercised = EXERCISED_BY[command];
-      const runs = exercised ? read(exercised.file).includes(exercised.invocation) : BENCH_COMMAND.test(command);
+      const runs = exercised
+        ? read(exercised.file).includes(exercised.invocation)
+        : BENCH_COMMAND.test(command) || ADOPT_COMMAND.test(command);
       expect([command, runs]).toEqual([command, true]);
     }
   });
@@ -51,6 +57,7 @@ describe('README.md', () => {
     for (const action of readdirSync(join(repoRoot, 'actions')))
       expect(readme).toContain(`[\`${action}\`](actions/${action}/README.md)`);
     const reusable = readdirSync(join(repoRoot, '.github', 'workflows')).filter((file) => {
+      if (isGhesVariant(file)) return false; // listed through docs/workflows/ghes.md
       const workflow = parse(read(`.github/workflows/${file}`)) as { on?: Record<string, unknown> };
       return workflow.on !== null && typeof workflow.on === 'object' && 'workflow_call' in workflow.on;
     });
@@ -100,4 +107,73 @@ describe('README.md', () => {
       rmSync(scratch, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe("README.md's adoption guide", () => {
+  const command = codeBlocks('sh')
+    .flatMap((block) => block.split('\n').map((line) => line.trim()))
+    .find((line) => ADOPT_COMMAND.test(line));
+  const [, org, repo] = ADOPT_COMMAND.exec(command ?? '') ?? [];
+  let scratch: string;
+  const files = () =>
+    execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' })
+      .split('\n')
+      .filter((path) => path && existsSync(join(repoRoot, path)));
+
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'adopt-'));
+    for (const path of files()) {
+      mkdirSync(dirname(join(scratch, path)), { recursive: true });
+      copyFileSync(join(repoRoot, path), join(scratch, path));
+    }
+    execFileSync('git', ['init', '--quiet'], { cwd: scratch });
+    execFileSync('git', ['add', '-A'], { cwd: scratch });
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('shows the rewrite command with an organisation and a repository', () => {
+    expect([org, repo]).toEqual(['acme', 'platform-mlops-actions']);
+  });
+
+  it('refuses a name GitHub would refuse, and --dry-run writes nothing', async () => {
+    const run = (args: string[]) =>
+      promisify(execFile)('node', ['scripts/adopt.mjs', ...args], { cwd: scratch }).then(
+        () => 0,
+        (error: { code: number; stderr: string }) => error,
+      );
+    expect(await run(['--org', 'acme corp'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--org "acme corp" is not a GitHub organisation or user name'),
+    });
+    expect(await run(['--org', 'acme', '--repo', '..'])).toMatchObject({ code: 1 });
+    const before = readFileSync(join(scratch, 'README.md'), 'utf8');
+    expect(await run(['--org', 'acme', '--dry-run'])).toBe(0);
+    expect(readFileSync(join(scratch, 'README.md'), 'utf8')).toBe(before);
+  });
+
+  it(
+    'rewrites every your-org reference to the organisation and repository, and the linters still pass',
+    async () => {
+      const { stdout } = await promisify(execFile)('bash', ['-c', command!], { cwd: scratch });
+      expect(stdout).toMatch(/^rewrote examples\/model-repo\/\.github\/workflows\/cd\.yml$/m);
+      const left = files()
+        .filter((path) => path !== 'scripts/adopt.mjs' && !path.includes('/dist/') && path !== 'pnpm-lock.yaml')
+        .filter((path) => /your-org(?![A-Za-z])/.test(readFileSync(join(scratch, path), 'utf8')));
+      expect(left).toEqual([]);
+      const example = readFileSync(join(scratch, 'examples/model-repo/.github/workflows/cd.yml'), 'utf8');
+      expect(example).toContain(`uses: ${org}/${repo}/.github/workflows/cd.yml@v1`);
+      expect(readFileSync(join(scratch, 'examples/model-repo/.github/dependabot.yml'), 'utf8')).toContain(
+        `- ${org}/${repo}*`,
+      );
+      // The policy tests' first-party pattern follows (it is a regular expression: '/' stays escaped).
+      expect(readFileSync(join(scratch, 'test/policy/rules.ts'), 'utf8')).toContain(`^${org}\\/${repo}\\/`);
+      const zizmor = spawnSync(
+        venvBin('tools', 'zizmor'),
+        ['--offline', '--no-progress', '--config', '.github/zizmor.yml', '.github/workflows', 'examples'],
+        { cwd: scratch, encoding: 'utf8', timeout: scaled(120_000) },
+      );
+      expect([zizmor.status, `${zizmor.stdout}${zizmor.stderr}`]).toEqual([0, expect.stringMatching(/No findings/)]);
+    },
+    scaled(180_000),
+  );
 });

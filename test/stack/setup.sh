@@ -10,6 +10,7 @@ root=$(cd "$here/../.." && pwd)
 stack=${MLOPS_STACK_DIR:-$root/.stack}
 python=${PYTHON:-python3}
 actionlint_version=v1.7.12
+act_version=v0.2.89
 node24_version=24.21.0
 mkdir -p "$stack/venvs" "$stack/bin" "$stack/logs"
 
@@ -53,6 +54,16 @@ build_actionlint() {
   mkdir -p "$stack/bin/actionlint.d" && echo "$actionlint_version" > "$stack/bin/actionlint.d/.stamp"
 }
 
+# nektos/act runs the workflows in the tests and in scripts/pipeline.sh (test/workflows/).
+build_act() {
+  if stamp_ok "$stack/bin/act.d" "$act_version"; then return 0; fi
+  command -v go > /dev/null || { log "Go is needed to install nektos/act (go install); install Go 1.22 or newer"; return 1; }
+  log "installing nektos/act $act_version"
+  GOBIN="$stack/bin" GOFLAGS=-mod=mod go install "github.com/nektos/act@$act_version" > "$stack/logs/act.log" 2>&1 ||
+    { tail -n 20 "$stack/logs/act.log" >&2; return 1; }
+  mkdir -p "$stack/bin/act.d" && echo "$act_version" > "$stack/bin/act.d/.stamp"
+}
+
 # GitHub runs our bundles on Node 24; the npm registry's `node` package carries that binary.
 build_node24() {
   local dir=$stack/node24
@@ -74,6 +85,7 @@ for pins in "$here"/requirements/*.txt; do
   build_venv "$(basename "$pins" .txt)" & pids+=($!)
 done
 build_actionlint & pids+=($!)
+build_act & pids+=($!)
 build_node24 & pids+=($!)
 # The real Argo CD tier (kube-apiserver, argocd; docs/real-argocd.md): ~35 CPU-minutes once per
 # machine, cached outside the checkout. Opt-in with MLOPS_REAL_ARGOCD=1, which also enables its tests.

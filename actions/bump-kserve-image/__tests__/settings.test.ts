@@ -101,6 +101,18 @@ describe('readSettings', () => {
     expect(() => settings({ token: 't', ...values })).toThrow(message);
   });
 
+  it('a 10 kB image is refused in one short line naming the input (registry limits)', () => {
+    let message = '';
+    try {
+      settings({ token: 't', image: `ghcr.io/acme/${'a'.repeat(10_000)}:1`, 'inference-service': 'iris' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Input 'image' has invalid value ".*…": expected .*registries accept at most 255$/);
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message.length).toBeLessThan(500);
+  });
+
   it('the api method needs a token and a repository; git needs neither', () => {
     expect(() => settings({ image: 'x:1', 'inference-service': 'iris' })).toThrow(
       "Input 'token' is required with commit-method: api",

@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -44,13 +44,30 @@ function request(i: number, tag = '2.0.0'): BumpRequest {
   };
 }
 
-function writer(clone: string, run: GitRun = gitRunner(clone)) {
+function writer(clone: string, run: GitRun = gitRunner(clone), logger = memoryLogger()) {
   return new GitBranchWriter({
     git: run,
     branch: 'main',
-    logger: memoryLogger(),
+    logger,
     webUrl: 'https://github.com/acme/gitops',
   });
+}
+
+/** Everything a failed or refused update must leave alone: HEAD, branch, index, work tree, untracked. */
+function checkoutState(clone: string) {
+  return {
+    head: git(clone, 'rev-parse', 'HEAD'),
+    branch: git(clone, 'symbolic-ref', 'HEAD'),
+    status: git(clone, 'status', '--porcelain=v2', '--untracked-files=all'),
+    staged: git(clone, 'diff', '--cached'),
+    unstaged: git(clone, 'diff'),
+    files: Object.fromEntries(
+      ['apps/isvcs.yaml', 'README.md', 'untracked.txt'].map((path) => [
+        path,
+        existsSync(join(clone, path)) ? readFileSync(join(clone, path), 'utf8') : undefined,
+      ]),
+    ),
+  };
 }
 
 const remotes: LocalRemote[] = [];
@@ -126,7 +143,56 @@ describe('git method against real bare repositories', () => {
       ].join('\n'),
     );
     expect(git(clone, 'status', '--porcelain')).toBe('?? local-change.txt');
-    expect(git(clone, 'rev-parse', 'HEAD')).not.toBe(result.commit!.sha);
+  });
+
+  it('after the push the checkout is at the pushed commit, and a second bump in it builds on the first', async () => {
+    const origin = remote();
+    const clone = origin.clone();
+    writeFileSync(join(clone, 'untracked.txt'), 'mine\n');
+    const first = await commitRaceSafe(writer(clone), { request: request(1), bumpId: 'f', logger: memoryLogger() });
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(first.commit!.sha);
+    expect(git(clone, 'status', '--porcelain', '--branch')).toBe('## main...origin/main\n?? untracked.txt');
+    expect(readFileSync(join(clone, 'apps/isvcs.yaml'), 'utf8')).toBe(origin.show('apps/isvcs.yaml'));
+
+    const second = await commitRaceSafe(writer(clone), { request: request(2), bumpId: 's', logger: memoryLogger() });
+    expect(git(origin.bare, 'rev-parse', `${second.commit!.sha}~1`)).toBe(first.commit!.sha);
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(second.commit!.sha);
+    expect(git(clone, 'status', '--porcelain', '--branch')).toBe('## main...origin/main\n?? untracked.txt');
+    expect(readFileSync(join(clone, 'apps/isvcs.yaml'), 'utf8')).toContain('svc-1:2.0.0 #');
+    expect(readFileSync(join(clone, 'apps/isvcs.yaml'), 'utf8')).toContain('svc-2:2.0.0 #');
+  });
+
+  it('a checkout with local edits to the bumped file is left exactly as it was after the push, with a warning', async () => {
+    const origin = remote();
+    const clone = origin.clone();
+    writeFileSync(join(clone, 'apps/isvcs.yaml'), `${MANIFEST}# local edit\n`);
+    const before = checkoutState(clone);
+    const logger = memoryLogger();
+    const result = await commitRaceSafe(writer(clone, gitRunner(clone), logger), {
+      request: request(1),
+      bumpId: 'l',
+      logger: memoryLogger(),
+    });
+    expect(origin.head()).toBe(result.commit!.sha);
+    expect(checkoutState(clone)).toEqual(before);
+    expect(logger.lines.join('\n')).toMatch(/the checkout stays at [0-9a-f]{12}: .*git pull --ff-only/);
+  });
+
+  it('after a failed push the checkout is exactly as before: branch, index, work tree, untracked files', async () => {
+    const origin = remote();
+    const hook = join(origin.bare, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "GH006: Protected branch update failed" >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    const clone = origin.clone();
+    writeFileSync(join(clone, 'README.md'), '# staged\n');
+    git(clone, 'add', 'README.md');
+    writeFileSync(join(clone, 'README.md'), '# staged, then edited\n');
+    writeFileSync(join(clone, 'untracked.txt'), 'mine\n');
+    const before = checkoutState(clone);
+    await expect(
+      commitRaceSafe(writer(clone), { request: request(1), bumpId: 'r', logger: memoryLogger() }),
+    ).rejects.toThrow(BumpError);
+    expect(checkoutState(clone)).toEqual(before);
   });
 
   it('works from a shallow checkout (actions/checkout depth 1) that fell behind', async () => {

@@ -52,6 +52,31 @@ describe('parseImageRef', () => {
     expect((error as InvalidValue).expected).toContain(fragment);
   });
 
+  it('refuses a reference beyond the registry limits (name 255, tag 128) in one short line', () => {
+    const name255 = `ghcr.io/acme/${'a'.repeat(255 - 'ghcr.io/acme/'.length)}`;
+    expect(imageName(parseImageRef(`${name255}:1`))).toBe(name255);
+    expect(parseImageRef(`acme/iris:${'t'.repeat(128)}`).tag).toHaveLength(128);
+    const refused = (text: string) => {
+      try {
+        parseImageRef(text);
+      } catch (error) {
+        if (error instanceof InvalidValue) return error.expected;
+        throw error;
+      }
+      throw new Error(`accepted ${text.length} characters`);
+    };
+    expect(refused(`${name255}a:1`)).toContain(
+      'the repository name is 256 characters long; registries accept at most 255',
+    );
+    expect(refused(`acme/iris:${'t'.repeat(129)}`)).toContain(
+      'the tag is 129 characters long; registries accept at most 128',
+    );
+    const huge = refused(`ghcr.io/acme/${'a'.repeat(10_000)}:1`);
+    expect(huge).toContain('at most 255');
+    expect(huge.length).toBeLessThan(200);
+    expect(huge).not.toContain('\n');
+  });
+
   it('names and pins', () => {
     const ref = parseImageRef('ghcr.io/acme/iris:1.4.0');
     expect(imageName(ref)).toBe('ghcr.io/acme/iris');

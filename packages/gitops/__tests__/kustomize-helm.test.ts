@@ -65,6 +65,12 @@ describe('kustomize images', () => {
     );
   });
 
+  it('a reference without a tag or digest cannot say what to do with the tag an entry pins', async () => {
+    await expect(kustomize('kserve-sklearnserver', 'kserve/sklearnserver')).rejects.toThrow(
+      'kustomization.yaml: images[kserve-sklearnserver] sets newTag v0.14.0, and kserve/sklearnserver names no tag or digest: give the tag (or digest) to deploy',
+    );
+  });
+
   it('is idempotent', async () => {
     const plan = await kustomize('kserve-sklearnserver', 'kserve/sklearnserver:v0.14.0');
     expect(plan.changes).toEqual([]);

@@ -184,7 +184,10 @@ export class GitBranchWriter implements BranchWriter {
     const { git, branch } = this.options;
     const commit = await this.buildCommit(base, plan, message);
     const push = await git(['push', '--porcelain', this.remote, `${commit}:refs/heads/${branch}`]);
-    if (push.code === 0) return { kind: 'landed', sha: commit, url: this.url(commit) };
+    if (push.code === 0) {
+      await this.followInCheckout(commit);
+      return { kind: 'landed', sha: commit, url: this.url(commit) };
+    }
     const output = `${push.stdout.toString('utf8')}\n${push.stderr}`;
     // Another push holding the ref lock at the same moment: the branch moved, like a rejection.
     if (/\[remote rejected\].*(failed to update ref|cannot lock ref|incorrect old value)/.test(output)) {
@@ -220,9 +223,40 @@ export class GitBranchWriter implements BranchWriter {
     ).toString('utf8');
     for (const record of log.split('\x01')) {
       const [sha, body] = record.replace(/^\n/, '').split('\0');
-      if (sha && body && hasBumpId(body, bumpId)) return { sha, url: this.url(sha) };
+      if (sha && body && hasBumpId(body, bumpId)) {
+        await this.followInCheckout(sha);
+        return { sha, url: this.url(sha) };
+      }
     }
     return undefined;
+  }
+
+  /**
+   * Later steps of the job read the checkout: its branch fast-forwards to the pushed commit, work
+   * tree and index included. `git merge --ff-only` refuses before changing anything when that would
+   * lose a local edit or an untracked file, or when the branch has commits of its own; the
+   * checkout then stays exactly as it was, and the log says so. A detached HEAD is not moved.
+   */
+  private async followInCheckout(sha: string): Promise<void> {
+    const { git, branch, logger } = this.options;
+    const ref = `refs/heads/${branch}`;
+    const head = await git(['symbolic-ref', '--quiet', 'HEAD']);
+    if (head.code !== 0 || head.stdout.toString('utf8').trim() !== ref) {
+      // The branch is not checked out: only its ref follows, when that is a fast-forward.
+      const local = await git(['rev-parse', '--quiet', '--verify', `${ref}^{commit}`]);
+      const old = local.stdout.toString('utf8').trim();
+      if (local.code === 0 && (await git(['merge-base', '--is-ancestor', old, sha])).code === 0) {
+        await git(['update-ref', ref, sha, old]);
+      }
+      return;
+    }
+    const merge = await git(['merge', '--ff-only', '--quiet', '--no-stat', sha]);
+    if (merge.code === 0) return;
+    const before = (await git(['rev-parse', 'HEAD'])).stdout.toString('utf8').trim().slice(0, 12);
+    const why = merge.timedOut ? 'timed out' : redactText(merge.stderr.trim().split('\n').slice(0, 2).join(' '));
+    logger.warning(
+      `Pushed ${sha.slice(0, 12)} to ${branch}, but the checkout stays at ${before}: ${why}. Run 'git pull --ff-only' there before later steps read its files`,
+    );
   }
 
   private async buildCommit(base: string, plan: BumpPlan, message: CommitMessage): Promise<string> {

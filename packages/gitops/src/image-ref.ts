@@ -13,6 +13,10 @@ export interface ImageRef {
 
 export const IMAGE_FORM = 'an image reference registry[:port]/path[:tag][@sha256:<64 hex>]';
 
+/** The distribution spec's limits: a repository name (registry included) and a tag. */
+export const MAX_NAME_LENGTH = 255;
+export const MAX_TAG_LENGTH = 128;
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -39,8 +43,10 @@ export function parseImageRef(text: string): ImageRef {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
+    checkLength('tag', tag, MAX_TAG_LENGTH);
     if (!TAG.test(tag)) throw new InvalidValue(`${IMAGE_FORM}; "${tag}" is not a valid tag`);
   }
+  checkLength('repository name', rest, MAX_NAME_LENGTH);
   const parts = rest.split('/');
   let registry: string | undefined;
   if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) {
@@ -51,6 +57,15 @@ export function parseImageRef(text: string): ImageRef {
     throw new InvalidValue(`${IMAGE_FORM}; the path must be lowercase letters, digits and . _ - separators`);
   }
   return { registry, path: parts.join('/'), tag, digest };
+}
+
+/** Checked before any pattern, so an oversized value is neither scanned nor quoted back. */
+function checkLength(what: string, value: string, max: number): void {
+  if (value.length > max) {
+    throw new InvalidValue(
+      `${IMAGE_FORM}; the ${what} is ${value.length} characters long; registries accept at most ${max}`,
+    );
+  }
 }
 
 /** Like parseImageRef, but never throws: values already in a manifest may be placeholders. */
@@ -65,6 +80,22 @@ export function tryParseImageRef(text: string): ImageRef | undefined {
 /** The repository name without tag or digest: `registry/path`. */
 export function imageName(ref: ImageRef): string {
   return ref.registry ? `${ref.registry}/${ref.path}` : ref.path;
+}
+
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * Whether two names pull the same repository, with Docker's normalisation: no registry means
+ * Docker Hub, and a one-part Docker Hub path is `library/<path>`.
+ */
+export function sameRepository(a: ImageRef, b: ImageRef): boolean {
+  return canonicalName(a) === canonicalName(b);
+}
+
+function canonicalName(ref: ImageRef): string {
+  const hub = !ref.registry || DOCKER_HUB.has(ref.registry);
+  const path = hub && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
+  return `${hub ? 'docker.io' : ref.registry}/${path}`;
 }
 
 export function formatImageRef(ref: ImageRef): string {

@@ -1,6 +1,6 @@
-import { isMap, isSeq, type YAMLMap } from 'yaml';
+import { isMap, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { BumpError } from './errors.js';
-import { formatImageRef, imageName, type ImageRef } from './image-ref.js';
+import { formatImageRef, imageName, sameRepository, tryParseImageRef, type ImageRef } from './image-ref.js';
 import { emptyEdits, setScalar, type TargetEdits } from './target.js';
 import { getPair, getScalar, renderPlain, scalarString, type YamlSource } from './yaml-text.js';
 
@@ -24,9 +24,6 @@ function effectiveImage(entry: YAMLMap): string {
  * a missing entry (or `images:` list) is created.
  */
 export function editKustomizeImage(source: YamlSource, entryName: string, image: ImageRef): TargetEdits {
-  if (!image.tag && !image.digest) {
-    throw new BumpError(`a kustomize images entry needs a tag or a digest, and ${formatImageRef(image)} has neither`);
-  }
   const result = emptyEdits();
   const root = rootMap(source, 'a kustomization');
   const name = imageName(image);
@@ -58,6 +55,7 @@ export function editKustomizeImage(source: YamlSource, entryName: string, image:
   }
 
   result.previousImage = effectiveImage(entry);
+  if (!image.tag && !image.digest) refuseToDropPin(source, entry, field, after);
   const newName = getPair(entry, 'newName');
   if (newName) setScalar(source, result, newName, `${field}.newName`, name);
   else if (name !== entryName) add(source, result, entry, `${field}.newName`, 'newName', name);
@@ -81,6 +79,22 @@ export function editKustomizeImage(source: YamlSource, entryName: string, image:
     });
   }
   return result;
+}
+
+/**
+ * An entry without newTag or digest keeps the manifests' own tag (`kustomize edit set image a=b`
+ * writes that shape), so a reference without either matches it. Against an entry that pins a
+ * tag or digest, such a reference cannot say whether to keep the pin or drop it.
+ */
+function refuseToDropPin(source: YamlSource, entry: YAMLMap, field: string, after: string): void {
+  const pins = (['newTag', 'digest'] as const)
+    .map((key) => [key, scalarString(getScalar(entry, key))] as const)
+    .filter(([, value]) => value);
+  if (pins.length === 0) return;
+  const pinned = pins.map(([key, value]) => `${key} ${value}`).join(' and ');
+  throw new BumpError(
+    `${source.path}: ${field} sets ${pinned}, and ${after} names no tag or digest: give the tag (or digest) to deploy`,
+  );
 }
 
 function add(source: YamlSource, result: TargetEdits, map: YAMLMap, field: string, key: string, value: string): void {
@@ -111,12 +125,11 @@ export function editHelmImage(source: YamlSource, key: string, image: ImageRef):
     return result;
   }
   const map = pair.value;
-  const registry = getPair(map, 'registry');
   const repository = getPair(map, 'repository') ?? getPair(map, 'name');
   const tag = getPair(map, 'tag');
   const digest = getPair(map, 'digest');
   if (!repository) throw new BumpError(`${source.path}: ${key} has no repository key (found: ${keysOf(map)})`);
-  result.previousImage = [
+  const currentName = [
     scalarString(getScalar(map, 'registry')),
     scalarString(getScalar(map, String(repository.key.value))),
   ]
@@ -124,15 +137,9 @@ export function editHelmImage(source: YamlSource, key: string, image: ImageRef):
     .join('/');
   const oldTag = scalarString(getScalar(map, 'tag'));
   const oldDigest = scalarString(getScalar(map, 'digest'));
-  result.previousImage += `${oldTag ? `:${oldTag}` : ''}${oldDigest ? `@${oldDigest}` : ''}`;
+  result.previousImage = `${currentName}${oldTag ? `:${oldTag}` : ''}${oldDigest ? `@${oldDigest}` : ''}`;
 
-  if (registry) {
-    if (!image.registry) throw new BumpError(`${source.path}: ${key}.registry is set, but ${after} names no registry`);
-    setScalar(source, result, registry, `${key}.registry`, image.registry);
-    setScalar(source, result, repository, `${key}.${String(repository.key.value)}`, image.path);
-  } else {
-    setScalar(source, result, repository, `${key}.${String(repository.key.value)}`, imageName(image));
-  }
+  setRepository(source, result, key, { map, repository, currentName }, image);
   if (image.tag) {
     if (!tag) throw new BumpError(`${source.path}: ${key} has no tag key for tag ${image.tag} (found: ${keysOf(map)})`);
     setScalar(source, result, tag, `${key}.tag`, image.tag);
@@ -151,6 +158,31 @@ export function editHelmImage(source: YamlSource, key: string, image: ImageRef):
     result.warnings.push(`${source.path}: ${key}.tag stays ${oldTag}; the chart decides whether the digest wins`);
   }
   return result;
+}
+
+/**
+ * Writes the repository only when it names another image, in the chart's own split: with a
+ * registry value, registry and path apart; with an empty or no registry (a chart that takes the
+ * registry from a global setting when given), the whole name in repository.
+ */
+function setRepository(
+  source: YamlSource,
+  result: TargetEdits,
+  key: string,
+  found: { map: YAMLMap; repository: Pair<Scalar, Node | null>; currentName: string },
+  image: ImageRef,
+): void {
+  const { map, repository } = found;
+  const current = tryParseImageRef(found.currentName);
+  if (current && sameRepository(current, image)) return;
+  const repositoryKey = String(repository.key.value);
+  const registry = getPair(map, 'registry');
+  if (registry && scalarString(getScalar(map, 'registry'))) {
+    setScalar(source, result, registry, `${key}.registry`, image.registry ?? 'docker.io');
+    setScalar(source, result, repository, `${key}.${repositoryKey}`, image.path);
+  } else {
+    setScalar(source, result, repository, `${key}.${repositoryKey}`, imageName(image));
+  }
 }
 
 function keysOf(map: YAMLMap): string {

@@ -42,7 +42,7 @@ export async function promote(
     serverVersion,
     version: target.version,
     runId: target.run_id || undefined,
-    modelId: target.model_id || undefined,
+    modelId: modelIdOf(target),
   };
 
   const previousVersion = (await registry.aliasHolder(options.modelName, options.to))?.version;
@@ -63,6 +63,17 @@ export async function promote(
     `Moved '${options.to}' of '${options.modelName}' to version ${target.version} (was ${previousVersion ?? 'unset'})`,
   );
   return { ...base, previousVersion, changed: true };
+}
+
+/**
+ * The LoggedModel id of a version: the model_id field, or, when the server leaves it out (MLflow
+ * 3.17's REST ModelVersion never sets it: ModelVersion.to_proto, mlflow/entities/model_registry),
+ * the id in its source `models:/<model_id>`. Undefined for a version registered from a run
+ * artifact or another location, which has no LoggedModel.
+ */
+function modelIdOf(version: WireModelVersion): string | undefined {
+  if (version.model_id) return version.model_id;
+  return /^models:\/(m-[A-Za-z0-9]+)$/.exec(version.source ?? '')?.[1];
 }
 
 async function promotedVersion(registry: Registry, options: PromoteOptions): Promise<WireModelVersion> {

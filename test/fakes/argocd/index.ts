@@ -3,6 +3,7 @@ import { SimClock } from './clock.js';
 import { ArgoCdController, type ControllerOptions } from './controller.js';
 import { ScriptedGit } from './git.js';
 import { ArgoCdApiServer, type ServerOptions, type TokenGrant } from './server.js';
+import { scaled } from '../../helpers/timeouts.js';
 
 export { ScriptedCluster, type ClusterState, type LiveResource, type RolloutPlan } from './cluster.js';
 export { SimClock } from './clock.js';
@@ -34,7 +35,7 @@ export const MODEL_RESOURCES: ResourceSpec[] = [
 ];
 
 export interface SimulatorOptions extends ControllerOptions, Partial<Omit<ServerOptions, 'github'>> {
-  /** Simulated ms per real ms. Default 1. */
+  /** Simulated ms per real ms. Default 1; 0 stops simulated time except for clock.advance(). */
   scale?: number;
   /** Real ms between controller passes. Default 5. */
   tickMs?: number;
@@ -57,6 +58,16 @@ export interface ArgoCdSimulator {
   deployedApp(name: string, spec?: Partial<import('./controller.js').AppSpec>): { sha: string };
   /** A commit on main of the GitOps repo; Argo CD sees it only after a refresh or a poll. */
   push(options?: { manifests?: string }): string;
+  /**
+   * Resolves once the controller has completed a whole pass that started after this call: a barrier
+   * to prove that something did NOT happen (the pass saw every change made before it).
+   */
+  nextPass(): Promise<void>;
+  /**
+   * Resolves once `condition` holds, checked after each controller pass; fails naming `what` when it
+   * does not within `timeoutMs` (default scaled(10 s), for work of a few simulated seconds at most).
+   */
+  until(what: string, condition: () => boolean, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,10 +87,17 @@ export async function startArgoCdSimulator(options: SimulatorOptions = {}): Prom
     github: { git, token: GITHUB_TOKEN },
   });
   const url = await server.listen();
-  const ticker = setInterval(() => controller.tick(), options.tickMs ?? 5);
+  let passDone: Array<() => void> = [];
+  const ticker = setInterval(() => {
+    const waiting = passDone;
+    passDone = [];
+    controller.tick();
+    for (const resolve of waiting) resolve();
+  }, options.tickMs ?? 5);
+  const nextPass = () => new Promise<void>((resolve) => passDone.push(resolve));
   return {
     url,
-    githubUrl: `${url}/github`,
+    githubUrl: `${url}/api/v3`,
     clock,
     git,
     cluster,
@@ -98,6 +116,14 @@ export async function startArgoCdSimulator(options: SimulatorOptions = {}): Prom
       return { sha };
     },
     push: (pushOptions = {}) => git.push(GITOPS_REPO, pushOptions),
+    nextPass,
+    async until(what, condition, timeoutMs = scaled(10_000)) {
+      const deadline = Date.now() + timeoutMs;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`simulator: ${what} did not happen within ${timeoutMs} ms`);
+        await nextPass();
+      }
+    },
     async stop() {
       clearInterval(ticker);
       await server.close();

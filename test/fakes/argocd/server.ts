@@ -134,7 +134,7 @@ export class ArgoCdApiServer {
         const code = CODE_OF_STATUS[fault.status] ?? 2;
         return sendJson(res, fault.status, gatewayError(code, 'the API server is unavailable (injected)'));
       }
-      if (url.pathname.startsWith('/github/')) return this.github(req, res, url);
+      if (url.pathname.startsWith('/api/v3/')) return this.github(req, res, url);
       await this.route(req, res, url);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
@@ -379,14 +379,14 @@ export class ArgoCdApiServer {
     sendJson(res, 200, { manifest: JSON.stringify(found.manifest) });
   }
 
-  /** GitHub's GET /repos/{owner}/{repo}/compare/{base}...{head}, mounted under /github. */
+  /** GitHub's GET /repos/{owner}/{repo}/compare/{base}...{head}, mounted GHES-style under /api/v3 (so GITHUB_API_URL must be honoured). */
   private github(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const github = this.options.github;
     if (!github) return sendJson(res, 404, { message: 'Not Found' });
     if (req.headers.authorization !== `Bearer ${github.token}`) {
       return sendJson(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
     }
-    const match = /^\/github\/repos\/[^/]+\/[^/]+\/compare\/([^/]+)$/.exec(url.pathname);
+    const match = /^\/api\/v3\/repos\/[^/]+\/[^/]+\/compare\/([^/]+)$/.exec(url.pathname);
     const [base, head] = decodeURIComponent(match?.[1] ?? '').split('...');
     const relation = base && head ? github.git.compare(base, head) : undefined;
     if (!relation)

@@ -133,6 +133,40 @@ describe('GitHub API fake', () => {
     expect((await call('DELETE', '/repos/acme/gitops/git/refs/heads/feature')).status).toBe(422);
   });
 
+  it('tags: annotated ones show as tag objects; updates are fast-forward only; compare and releases', async () => {
+    const head = remote.head();
+    const parent = git(remote.bare, 'rev-parse', 'main~1');
+    git(remote.bare, 'tag', '-a', '-m', 'v1.0.0', 'v1.0.0', parent);
+    const annotated = await call('GET', '/repos/acme/gitops/git/ref/tags/v1.0.0');
+    expect(annotated.body).toMatchObject({ ref: 'refs/tags/v1.0.0', object: { type: 'tag' } });
+    const object = (annotated.body!.object as { sha: string }).sha;
+    expect((await call('GET', `/repos/acme/gitops/git/tags/${object}`)).body).toMatchObject({
+      tag: 'v1.0.0',
+      object: { sha: parent, type: 'commit' },
+    });
+    expect((await call('POST', '/repos/acme/gitops/git/refs', { ref: 'refs/tags/v1', sha: head })).status).toBe(201);
+    expect((await call('GET', '/repos/acme/gitops/git/matching-refs/tags/v1.')).body).toEqual([
+      { ref: 'refs/tags/v1.0.0', object: { sha: object, type: 'tag' } },
+    ]);
+    expect(await call('PATCH', '/repos/acme/gitops/git/refs/tags/v1', { sha: parent, force: false })).toMatchObject({
+      status: 422,
+      body: { message: 'Update is not a fast forward' },
+    });
+    expect((await call('GET', `/repos/acme/gitops/compare/${head}...${parent}`)).body).toMatchObject({
+      status: 'behind',
+      behind_by: 1,
+    });
+    expect((await call('GET', `/repos/acme/gitops/compare/v1.0.0...main`)).body).toMatchObject({ status: 'ahead' });
+    expect((await call('GET', '/repos/acme/gitops/releases/tags/v1.0.0')).status).toBe(404);
+    expect((await call('POST', '/repos/acme/gitops/releases', { tag_name: 'v1.0.0', body: 'notes' })).status).toBe(201);
+    expect(await call('POST', '/repos/acme/gitops/releases', { tag_name: 'v1.0.0' })).toMatchObject({
+      status: 422,
+      body: { errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] },
+    });
+    expect((await call('GET', '/repos/acme/gitops/releases/tags/v1.0.0')).body).toMatchObject({ body: 'notes' });
+    git(remote.bare, 'tag', '-d', 'v1', 'v1.0.0');
+  });
+
   it('pull requests: no commits between is refused, a duplicate is refused, listing filters by owner:branch', async () => {
     const head = remote.head();
     await call('POST', '/repos/acme/gitops/git/refs', { ref: 'refs/heads/bump', sha: head });

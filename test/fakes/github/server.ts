@@ -2,8 +2,9 @@
 // git repositories so commits made through it can be inspected with git. It follows GitHub's
 // documented contracts: createCommitOnBranch with expectedHeadOid (STALE_DATA on a mismatch, the
 // branch must exist, commits signed as the token owner), the Git Data REST endpoints (refs,
-// commits, recursive trees, base64 blobs), commits listing and pull requests, 401 on bad
-// credentials, 422 "Validation Failed" bodies, and a GHES-style /api/v3 prefix.
+// commits, recursive trees, base64 blobs), commits listing and pull requests, tags (lightweight and
+// annotated, fast-forward-only updates unless forced), compare and releases, 401 on bad credentials,
+// 422 "Validation Failed" bodies, and a GHES-style /api/v3 prefix.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -37,6 +38,18 @@ export interface RecordedRequest {
   operation?: string;
 }
 
+export interface FakeRelease {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  make_latest: string;
+  html_url: string;
+}
+
 interface Pull {
   number: number;
   title: string;
@@ -65,6 +78,8 @@ const unprocessable = (message: string, errors?: unknown[]) =>
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly pulls = new Map<string, Pull[]>();
+  /** Releases per repository (`owner/name`), in creation order. */
+  readonly releases = new Map<string, FakeRelease[]>();
   private readonly faults: Fault[] = [];
   private server?: Server;
   private port = 0;
@@ -72,6 +87,8 @@ export class FakeGitHub {
   treeLimit = 100_000;
   /** Blob.text is cut after this many bytes (isTruncated: true). */
   blobTextLimit = 512 * 1024;
+  /** The web root its html_url and commit URLs point at (a GHES instance's https://<host>). */
+  webUrl = 'https://github.com';
 
   constructor(
     private readonly token: string,
@@ -156,17 +173,81 @@ export class FakeGitHub {
     const repo = this.repo(decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
     const rest = match[3] ?? '';
     const git = (...args: string[]) => runGit(repo.bare, args);
-    const web = `https://github.com/${repo.fullName}`;
+    const web = `${this.webUrl}/${repo.fullName}`;
     let m: RegExpExecArray | null;
 
     if (method === 'GET' && rest === '') {
       return [200, { full_name: repo.fullName, default_branch: repo.defaultBranch ?? 'main', html_url: web }];
     }
-    if (method === 'GET' && (m = /^\/git\/ref\/heads\/(.+)$/.exec(rest))) {
-      const branch = decodeURIComponent(m[1]!);
-      const sha = resolveRef(repo.bare, `refs/heads/${branch}`);
-      if (!sha) throw notFound();
-      return [200, { ref: `refs/heads/${branch}`, object: { sha, type: 'commit' } }];
+    if (method === 'GET' && (m = /^\/git\/ref\/((?:heads|tags)\/.+)$/.exec(rest))) {
+      const ref = `refs/${decodeURIComponent(m[1]!)}`;
+      const object = refObject(repo.bare, ref);
+      if (!object) throw notFound();
+      return [200, { ref, object }];
+    }
+    if (method === 'GET' && (m = /^\/git\/matching-refs\/((?:heads|tags)\/.*)$/.exec(rest))) {
+      const prefix = `refs/${decodeURIComponent(m[1]!)}`;
+      // GitHub matches any prefix ("tags/v1." finds v1.2.0), for-each-ref whole path components only.
+      const refs = git('for-each-ref', '--format=%(refname)', `refs/${m[1]!.split('/')[0]}`)
+        .split('\n')
+        .filter((ref) => ref && ref.startsWith(prefix));
+      return [200, refs.map((ref) => ({ ref, object: refObject(repo.bare, ref) }))];
+    }
+    if (method === 'GET' && (m = /^\/git\/tags\/([0-9a-f]{40})$/.exec(rest))) {
+      if (objectType(repo.bare, m[1]!) !== 'tag') throw notFound();
+      const target = git('rev-parse', `${m[1]}^{}`).trim();
+      const tag = git('cat-file', '-p', m[1]!).match(/^tag (.+)$/m)?.[1];
+      return [200, { sha: m[1], tag, object: { sha: target, type: objectType(repo.bare, target) } }];
+    }
+    if (method === 'GET' && (m = /^\/compare\/(.+?)\.\.\.(.+)$/.exec(rest))) {
+      const [base, head] = [m[1]!, m[2]!].map(
+        (r) => resolveRef(repo.bare, r) ?? (objectType(repo.bare, r) === 'commit' ? r : undefined),
+      );
+      if (!base || !head) throw notFound();
+      const count = (range: string) => Number(git('rev-list', '--count', range).trim());
+      const [ahead, behind] = [count(`${base}..${head}`), count(`${head}..${base}`)];
+      const status = ahead && behind ? 'diverged' : ahead ? 'ahead' : behind ? 'behind' : 'identical';
+      const mergeBase = git('merge-base', base, head).trim();
+      return [200, { status, ahead_by: ahead, behind_by: behind, merge_base_commit: { sha: mergeBase } }];
+    }
+    if (method === 'GET' && (m = /^\/releases\/tags\/(.+)$/.exec(rest))) {
+      const tag = decodeURIComponent(m[1]!);
+      const release = (this.releases.get(repo.fullName) ?? []).find((r) => r.tag_name === tag);
+      if (!release) throw notFound();
+      return [200, release];
+    }
+    if (method === 'POST' && rest === '/releases') {
+      const tag = String(json.tag_name ?? '');
+      const releases = this.releases.get(repo.fullName) ?? [];
+      if (!tag)
+        throw unprocessable('Validation Failed', [{ resource: 'Release', code: 'missing_field', field: 'tag_name' }]);
+      if (releases.some((r) => r.tag_name === tag))
+        throw unprocessable('Validation Failed', [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]);
+      // Without the tag, GitHub creates it at target_commitish (default: the default branch).
+      if (!resolveRef(repo.bare, `refs/tags/${tag}`)) {
+        const target = String(json.target_commitish ?? repo.defaultBranch ?? 'main');
+        const sha =
+          resolveRef(repo.bare, `refs/heads/${target}`) ??
+          (objectType(repo.bare, target) === 'commit' ? target : undefined);
+        if (!sha)
+          throw unprocessable('Validation Failed', [
+            { resource: 'Release', code: 'invalid', field: 'target_commitish' },
+          ]);
+        git('update-ref', `refs/tags/${tag}`, sha, '0'.repeat(40));
+      }
+      const release: FakeRelease = {
+        id: releases.length + 1,
+        tag_name: tag,
+        target_commitish: String(json.target_commitish ?? repo.defaultBranch ?? 'main'),
+        name: typeof json.name === 'string' ? json.name : null,
+        body: typeof json.body === 'string' ? json.body : null,
+        draft: json.draft === true,
+        prerelease: json.prerelease === true,
+        make_latest: String(json.make_latest ?? 'true'),
+        html_url: `${web}/releases/tag/${encodeURIComponent(tag)}`,
+      };
+      this.releases.set(repo.fullName, [...releases, release]);
+      return [201, release];
     }
     if (method === 'GET' && (m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(rest))) {
       if (objectType(repo.bare, m[1]!) !== 'commit') throw notFound();
@@ -249,25 +330,27 @@ export class FakeGitHub {
     if (method === 'POST' && rest === '/git/refs') {
       const ref = String(json.ref ?? '');
       const sha = String(json.sha ?? '');
-      if (!/^refs\/heads\/.+/.test(ref))
+      if (!/^refs\/(heads|tags)\/.+/.test(ref))
         throw unprocessable('Reference name must start with refs/ and have at least two slashes.');
       if (objectType(repo.bare, sha) !== 'commit') throw unprocessable('Object does not exist');
       if (resolveRef(repo.bare, ref)) throw unprocessable('Reference already exists');
       git('update-ref', ref, sha, '0'.repeat(40));
       return [201, { ref, object: { sha, type: 'commit' } }];
     }
-    if ((m = /^\/git\/refs\/heads\/(.+)$/.exec(rest)) && (method === 'PATCH' || method === 'DELETE')) {
-      const ref = `refs/heads/${decodeURIComponent(m[1]!)}`;
+    if ((m = /^\/git\/refs\/((?:heads|tags)\/.+)$/.exec(rest)) && (method === 'PATCH' || method === 'DELETE')) {
+      const ref = `refs/${decodeURIComponent(m[1]!)}`;
       const current = resolveRef(repo.bare, ref);
-      if (!current) throw unprocessable('Reference does not exist');
+      const object = refObject(repo.bare, ref);
+      if (!current || !object) throw unprocessable('Reference does not exist');
       if (method === 'DELETE') {
-        git('update-ref', '-d', ref, current);
+        git('update-ref', '-d', ref, object.sha);
         return [204, undefined];
       }
       const sha = String(json.sha ?? '');
       if (objectType(repo.bare, sha) !== 'commit') throw unprocessable('Object does not exist');
       if (!json.force && !isAncestor(repo.bare, current, sha)) throw unprocessable('Update is not a fast forward');
-      git('update-ref', ref, sha, current);
+      // Compare-and-swap on the old value, as GitHub updates a ref atomically.
+      git('update-ref', ref, sha, object.sha);
       return [200, { ref, object: { sha, type: 'commit' } }];
     }
     if (method === 'GET' && rest === '/pulls') {
@@ -320,7 +403,7 @@ export class FakeGitHub {
       state: pull.state,
       title: pull.title,
       body: pull.body,
-      html_url: `https://github.com/${repo.fullName}/pull/${pull.number}`,
+      html_url: `${this.webUrl}/${repo.fullName}/pull/${pull.number}`,
       head: { ref: pull.head, sha: resolveRef(repo.bare, `refs/heads/${pull.head}`) ?? '' },
       base: { ref: pull.base },
     };
@@ -374,7 +457,7 @@ export class FakeGitHub {
     // Compare-and-swap on the ref, as GitHub applies the commit atomically.
     runGit(repo.bare, ['update-ref', ref, oid, head]);
     return {
-      data: { createCommitOnBranch: { commit: { oid, url: `https://github.com/${owner}/${name}/commit/${oid}` } } },
+      data: { createCommitOnBranch: { commit: { oid, url: `${this.webUrl}/${owner}/${name}/commit/${oid}` } } },
     };
   }
 
@@ -436,6 +519,16 @@ function runGit(cwd: string, args: string[], input?: Buffer | string, env: Recor
 function resolveRef(bare: string, ref: string): string | undefined {
   try {
     return runGit(bare, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A ref's object as GitHub shows it: an annotated tag is a `tag` object, not its commit. */
+function refObject(bare: string, ref: string): { sha: string; type: string } | undefined {
+  try {
+    const sha = runGit(bare, ['rev-parse', '--verify', '--quiet', ref]).trim();
+    return sha ? { sha, type: objectType(bare, sha) ?? 'commit' } : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+import { spawnOwned, stopOwned } from './service.js';
+import { newRunId, processesOf, RUN_VARIABLE } from './test-run.js';
+import { scaled } from './timeouts.js';
+
+// A child jest runs test/fixtures/teardown/*.fixture.ts: one file's beforeAll times out while its
+// server is starting, the other's server outlives a crash of its jest worker; each server starts a
+// helper that leaves its process group. When that jest has exited, none of them may run.
+const runId = newRunId();
+const pids = mkdtempSync(join(tmpdir(), 'teardown-fixture-'));
+let child: { code: number | null; output: string };
+
+/** Every pid the fixtures' servers and helpers wrote, with what it was. */
+function recorded(): { pid: number; what: string }[] {
+  return readdirSync(pids).flatMap((fixture) =>
+    readdirSync(join(pids, fixture)).map((pid) => ({
+      pid: Number(pid),
+      what: `${fixture} ${readFileSync(join(pids, fixture, pid), 'utf8')}`,
+    })),
+  );
+}
+
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  const jest = spawnOwned(
+    process.execPath,
+    [
+      '--experimental-vm-modules',
+      '--no-warnings',
+      join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
+      '--config',
+      join(repoRoot, 'test', 'fixtures', 'teardown', 'jest.config.mjs'),
+      '--ci',
+      '--forceExit',
+      '--maxWorkers=2',
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, [RUN_VARIABLE]: runId, TEARDOWN_FIXTURE_PIDS: pids },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  jest.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+  jest.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => jest.once('close', resolve));
+  await stopOwned(jest);
+  child = { code, output };
+}, scaled(120_000));
+
+afterAll(() => {
+  // whatever a failure here left behind goes too
+  for (const { pid } of recorded()) if (running(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(pids, { recursive: true, force: true });
+});
+
+describe('a test run that times out in beforeAll and loses a worker', () => {
+  it('really did both, after starting its servers and their helpers', () => {
+    expect(child.code).not.toBe(0);
+    expect(child.output).toContain('Exceeded timeout of 200 ms for a hook');
+    expect(child.output).toMatch(/worker.*(terminated|crash|exceptions)/i);
+    const what = recorded().map((r) => r.what);
+    expect(what).toEqual(
+      expect.arrayContaining(['times-out server', 'times-out helper', 'crashes server', 'crashes helper']),
+    );
+  });
+
+  it('leaves none of them running once jest has exited', () => {
+    expect(recorded().filter(({ pid }) => running(pid))).toEqual([]);
+    expect(processesOf(runId)).toEqual([]);
+  });
+});
