@@ -19,6 +19,7 @@ import { GitHubClient, GitHubRepo } from '../packages/github/src/index.js';
 import { GitHubCommitSnapshot } from '../packages/gitops/src/api.js';
 import { FakeGitHub } from '../test/fakes/github/server.js';
 import { median, round, timeAsync, type Figure } from './lib.js';
+import { testDeadline } from '../test/helpers/deadline.js';
 
 const FILES = 2000;
 const RUNS = 5;
@@ -106,7 +107,7 @@ export default async function bench(): Promise<Figure[]> {
 
     // The api method's view: how many GitHub requests one plan costs (the fake counts them).
     const fake = await FakeGitHub.start('bench-token', { 'acme/gitops': { bare: root } });
-    const client = new GitHubClient({ apiUrl: fake.apiUrl, token: 'bench-token' });
+    const client = new GitHubClient({ apiUrl: fake.apiUrl, token: 'bench-token', deadline: testDeadline() });
     let apiRequests: number;
     try {
       const plan = await planBump(

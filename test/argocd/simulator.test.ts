@@ -7,6 +7,7 @@ import {
   startArgoCdSimulator,
   type ArgoCdSimulator,
 } from '../fakes/argocd/index.js';
+import { testDeadline } from '../helpers/deadline.js';
 import { scaled } from '../helpers/timeouts.js';
 
 // The simulator's own contract (shared/reference/argocd.md), checked over HTTP with plain fetch
@@ -24,7 +25,7 @@ async function call(path: string, init: RequestInit & { token?: string | null } 
 }
 
 function client(token: string = TOKENS.ci): ArgoCdClient {
-  const made = new ArgoCdClient({ server: sim.url, token, retry: { maxAttempts: 1 } });
+  const made = new ArgoCdClient({ server: sim.url, token, deadline: testDeadline(), retry: { maxAttempts: 1 } });
   clients.push(made);
   return made;
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runAction, type RunActionOptions } from '../helpers/run-action.js';
 import { MOTO_CREDENTIALS } from '../helpers/moto.js';
@@ -64,6 +64,27 @@ describe('dvc-push bundle: bad inputs fail at once, naming the input and the acc
       expect(result.errors[0]).toMatch(/^Input 'working-directory' points at .*, which is not a DVC repository/);
     } finally {
       rmSync(plain, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a working-directory outside the workspace and writes nothing there, unless allow-outside-workspace', async () => {
+    const outside = makeRepo({ remote: false });
+    const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+    try {
+      const path = relative(workspace, outside.root);
+      const result = await dvcPush(workspace, { 'working-directory': path, 'remote-url': outside.remoteDir });
+      expect(result.exitCode).toBe(1);
+      expect(result.errors).toEqual([
+        `Input 'working-directory' has invalid value ${JSON.stringify(path)}: expected a directory inside the workspace ${workspace} (this one resolves to ${outside.root}); set allow-outside-workspace: true to use it anyway`,
+      ]);
+      expect(existsSync(join(outside.root, '.dvc', 'config.local'))).toBe(false);
+      expect(result.stdout).not.toContain('Install DVC');
+
+      const allowed = await dvcPush(workspace, { 'working-directory': path, 'allow-outside-workspace': true });
+      expect(allowed.errors[0]).toMatch(/^No DVC remote is configured/);
+    } finally {
+      outside.cleanup();
+      rmSync(workspace, { recursive: true, force: true });
     }
   });
 

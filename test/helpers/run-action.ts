@@ -2,10 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { actionDir, node24 } from './paths.js';
+import { runnerCommands, type WorkflowCommand } from './workflow-commands.js';
 
 export interface RunActionOptions {
-  /** Input names as in action.yml; undefined values are left out. */
+  /**
+   * Input names as in action.yml. Like the runner, every input action.yml gives a default is
+   * passed with it unless set here; undefined keeps the default, '' passes an empty value.
+   */
   inputs?: Record<string, string | number | boolean | undefined>;
   /** Extra environment (GITHUB_*, AWS_*, proxies…), on top of a minimal runner environment. */
   env?: Record<string, string | undefined>;
@@ -27,6 +32,8 @@ export interface ActionResult {
   warnings: string[];
   notices: string[];
   masks: string[];
+  /** Every workflow command the runner would act on, in order. */
+  commands: WorkflowCommand[];
   stdout: string;
   stderr: string;
   durationMs: number;
@@ -73,13 +80,12 @@ export async function runAction(action: string, options: RunActionOptions = {}):
     GITHUB_EVENT_NAME: 'push',
     ...files,
   };
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value);
-  }
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
+  const inputs = { ...actionDefaults(action, githubContext(env)), ...definedOnly(options.inputs ?? {}) };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
 
   const started = Date.now();
   const child = spawn(node24(), [join(actionDir(action), 'dist', 'index.js')], {
@@ -123,6 +129,49 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   return result;
 }
 
+/** The job token the runner puts in `github.token`; a stand-in, never valid anywhere. */
+export const RUNNER_JOB_TOKEN = 'ghs_runnerJobTokenStandIn0000000000';
+
+/** The `github` context the runner evaluates `${{ github.* }}` input defaults against. */
+function githubContext(env: Record<string, string>): Record<string, string> {
+  return {
+    token: env.GITHUB_TOKEN ?? RUNNER_JOB_TOKEN,
+    repository: env.GITHUB_REPOSITORY ?? '',
+    api_url: env.GITHUB_API_URL ?? '',
+    server_url: env.GITHUB_SERVER_URL ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    ref: env.GITHUB_REF ?? '',
+  };
+}
+
+/**
+ * Every input default of the action's action.yml, as the runner passes them (actions/runner,
+ * ActionRunner.cs: "Merge the default inputs from the definition"), `${{ github.x }}` evaluated.
+ */
+export function actionDefaults(action: string, github: Record<string, string>): Record<string, string> {
+  const metadata = parse(readFileSync(join(actionDir(action), 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>;
+  };
+  const defaults: Record<string, string> = {};
+  for (const [name, input] of Object.entries(metadata.inputs ?? {})) {
+    if (input.default === undefined || input.default === null) continue;
+    defaults[name] = String(input.default).replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (expression, key: string) => {
+      if (!(key in github))
+        throw new Error(`${action}: input ${name} defaults to ${expression}, which run-action cannot evaluate`);
+      return github[key]!;
+    });
+  }
+  return defaults;
+}
+
+function definedOnly(inputs: NonNullable<RunActionOptions['inputs']>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inputs)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => [name, String(value)]),
+  );
+}
+
 /** `name<<DELIMITER\nvalue\nDELIMITER` blocks, and plain `name=value` lines. */
 export function parseFileCommand(text: string): Record<string, string> {
   const values: Record<string, string> = {};
@@ -144,20 +193,17 @@ export function parseFileCommand(text: string): Record<string, string> {
   return values;
 }
 
-function unescapeData(text: string): string {
-  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-}
-
-export function parseWorkflowCommands(stdout: string): Pick<ActionResult, 'errors' | 'warnings' | 'notices' | 'masks'> {
-  const found = { errors: [] as string[], warnings: [] as string[], notices: [] as string[], masks: [] as string[] };
-  for (const line of stdout.split('\n')) {
-    const match = /^::(error|warning|notice|add-mask)(?: [^:]*)?::(.*)$/.exec(line);
-    if (!match) continue;
-    const [, command, data] = match;
-    const list = { error: found.errors, warning: found.warnings, notice: found.notices, 'add-mask': found.masks }[
-      command!
-    ]!;
-    list.push(unescapeData(data!));
-  }
-  return found;
+/** The commands the runner would act on, and the messages of the annotation and mask commands among them. */
+export function parseWorkflowCommands(
+  stdout: string,
+): Pick<ActionResult, 'errors' | 'warnings' | 'notices' | 'masks' | 'commands'> {
+  const commands = runnerCommands(stdout);
+  const data = (name: string) => commands.filter((c) => c.command === name).map((c) => c.data);
+  return {
+    errors: data('error'),
+    warnings: data('warning'),
+    notices: data('notice'),
+    masks: data('add-mask'),
+    commands,
+  };
 }

@@ -28,7 +28,10 @@ describe('mlflow-gate-and-register inputs', () => {
     [{ mode: 'deploy' }, `Input 'mode' has invalid value "deploy": expected one of gate-and-register, gate, promote`],
     [{ 'run-id': undefined }, "Give the candidate: 'run-id', or 'experiment-name'"],
     [{ 'experiment-name': 'exp' }, "Inputs 'run-id' and 'experiment-name' cannot be used together"],
-    [{ 'run-filter': "tags.x = 'y'" }, "Inputs 'run-filter' and 'order-by' select a run in 'experiment-name'"],
+    [
+      { 'run-filter': "tags.x = 'y'" },
+      "Input 'run-filter' selects a run in 'experiment-name': it cannot be used with 'run-id'",
+    ],
     [{ thresholds: undefined }, "Input 'thresholds' is required but was not given"],
     [{ thresholds: 'accuracy: [0.8' }, "Input 'thresholds' has invalid value"],
     [

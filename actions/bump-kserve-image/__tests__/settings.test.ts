@@ -1,17 +1,23 @@
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Inputs, envInputSource, inputEnvName } from '@mlops-actions/action-kit';
 import { readSettings } from '../src/settings.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
-function settings(values: Record<string, string>, env: NodeJS.ProcessEnv = { GITHUB_REPOSITORY: 'acme/app' }) {
+function settings(
+  values: Record<string, string>,
+  env: NodeJS.ProcessEnv = { GITHUB_REPOSITORY: 'acme/app' },
+  workspace = tmpdir(),
+) {
   const masked: string[] = [];
   const source = envInputSource(
     Object.fromEntries(Object.entries(values).map(([k, v]) => [inputEnvName(k), v])),
     (secret) => masked.push(secret),
   );
-  return { settings: readSettings(new Inputs(source, tmpdir()), env), masked };
+  return { settings: readSettings(new Inputs(source, workspace), env), masked };
 }
 
 describe('readSettings', () => {
@@ -111,6 +117,20 @@ describe('readSettings', () => {
     expect(message).toMatch(/^Input 'image' has invalid value ".*…": expected .*registries accept at most 255$/);
     expect(message.split('\n')).toHaveLength(1);
     expect(message.length).toBeLessThan(500);
+  });
+
+  it('git: a path outside the workspace is refused in one line, unless allow-outside-workspace is true', () => {
+    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'bump-ws-')));
+    try {
+      const git = { image: 'x:1', 'inference-service': 'iris', 'commit-method': 'git', path: '..' };
+      expect(() => settings(git, {}, workspace)).toThrow(
+        `Input 'path' has invalid value "..": expected a directory inside the workspace ${workspace} (this one resolves to ${dirname(workspace)}); set allow-outside-workspace: true to use it anyway`,
+      );
+      const allowed = settings({ ...git, 'allow-outside-workspace': 'true' }, {}, workspace);
+      expect(allowed.settings.path).toBe(dirname(workspace));
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 
   it('the api method needs a token and a repository; git needs neither', () => {

@@ -45,7 +45,12 @@ export async function commitBump(settings: Settings, context: CommitContext): Pr
   };
   if (settings.method === 'git') return viaGit(settings, context, options);
 
-  const client = new GitHubClient({ apiUrl: settings.apiUrl, token: settings.token!, logger: context.logger });
+  const client = new GitHubClient({
+    apiUrl: settings.apiUrl,
+    token: settings.token!,
+    deadline: settings.deadline,
+    logger: context.logger,
+  });
   try {
     const repo = new GitHubRepo(client, parseRepoName(settings.repository));
     const branch =

@@ -1,4 +1,5 @@
-import { InputError, parseEnum, type Inputs } from '@mlops-actions/action-kit';
+import { InputError, formatDuration, parseEnum, type Inputs } from '@mlops-actions/action-kit';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import {
   COMPONENTS,
   DEFAULT_CONTAINER,
@@ -32,6 +33,8 @@ export interface Settings {
   pinDigest: boolean;
   maxSeverity?: Severity;
   scanTimeoutMs: number;
+  /** `timeout`, counted from when the inputs were read. */
+  deadline: Deadline;
   dryRun: boolean;
 }
 
@@ -113,14 +116,19 @@ export function readSettings(inputs: Inputs, env: NodeJS.ProcessEnv): Settings {
     token,
     apiUrl: (inputs.url('github-api-url') ?? new URL(env.GITHUB_API_URL ?? 'https://api.github.com')).toString(),
     method,
-    path: method === 'git' ? inputs.directory('path', '.') : '.',
+    path: method === 'git' ? inputs.directory('path', '.', { allowOutside: 'allow-outside-workspace' }) : '.',
     commitMessage: inputs.string('commit-message'),
     verifyImage,
     pinDigest,
     maxSeverity,
     scanTimeoutMs: inputs.duration('scan-timeout', '10m', { min: 0, max: 3_600_000 }),
+    deadline: stepDeadline(inputs.duration('timeout', '20m', { min: 1000, max: 6 * 3_600_000 })),
     dryRun,
   };
+}
+
+function stepDeadline(ms: number): Deadline {
+  return Deadline.after(ms, `the step's timeout (${formatDuration(ms)})`);
 }
 
 /** Repository-relative, inside the repository. */

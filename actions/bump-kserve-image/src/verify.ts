@@ -15,7 +15,12 @@ export interface Verified {
 export async function verifyInEcr(image: ImageRef, settings: Settings, logger: Logger): Promise<Verified> {
   const { ECRClient, ecrLocation, formatCounts, resolveImage, scanGate } = await import('@mlops-actions/ecr');
   const location = ecrLocation(image);
-  const client = new ECRClient({ region: location.region });
+  const sdk = new ECRClient({ region: location.region });
+  // Every ECR call runs under the step's deadline, like the HTTP client's requests.
+  const client = {
+    send: ((command: Parameters<typeof sdk.send>[0]) =>
+      sdk.send(command, { abortSignal: settings.deadline.signal() })) as typeof sdk.send,
+  };
   try {
     const resolved = await resolveImage(client, location);
     logger.info(
@@ -34,6 +39,6 @@ export async function verifyInEcr(image: ImageRef, settings: Settings, logger: L
     const pinned = settings.pinDigest ? withDigest(image, resolved.digest) : image;
     return { image: pinned, digest: resolved.digest, scan };
   } finally {
-    client.destroy();
+    sdk.destroy();
   }
 }

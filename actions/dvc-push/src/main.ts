@@ -42,7 +42,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const dvcVersion =
     inputs.matching('dvc-version', /^3\.\d+\.\d+$/, 'a DVC 3 release like 3.67.1') ?? DEFAULT_DVC_VERSION;
   const python = inputs.string('python', { default: 'python3' })!;
-  const root = inputs.directory('working-directory', '.');
+  const root = inputs.directory('working-directory', '.', { allowOutside: 'allow-outside-workspace' });
   const dvcDir = join(root, '.dvc');
   if (!existsSync(dvcDir)) {
     throw new InputError(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError, maskSecret, type Inputs } from '@mlops-actions/action-kit';
-import type { HttpClientOptions } from '@mlops-actions/action-kit/http';
-import { InvalidValue, parseJson, parseKeyValues } from '@mlops-actions/action-kit/parse';
+import { Deadline, type HttpClientOptions } from '@mlops-actions/action-kit/http';
+import { InvalidValue, formatDuration, parseJson, parseKeyValues } from '@mlops-actions/action-kit/parse';
 import { payloadProtocol, type HealthCheckOptions } from '@mlops-actions/kserve';
 
 export interface ActionConfig {
@@ -64,9 +64,15 @@ export function readConfig(inputs: Inputs, mask: (secret: string) => void = mask
     throw new InputError("Input 'model-version' is for the v2 protocol only (model metadata); protocol is v1");
   }
 
+  // Readiness gets `timeout`; the smoke request and each round of timed requests one request-timeout more.
+  const budgetMs = timeoutMs + (1 + Math.ceil(requests / concurrency)) * requestTimeoutMs;
   return {
     url,
     client: {
+      deadline: Deadline.after(
+        budgetMs,
+        `the step's deadline (${formatDuration(budgetMs)}: timeout, then request-timeout for the smoke and each round of timed requests)`,
+      ),
       baseUrl: url,
       hostHeader: host,
       auth: token ? { type: 'bearer', token } : undefined,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError, type Inputs, type Logger } from '@mlops-actions/action-kit';
-import type { Auth, TlsOptions } from '@mlops-actions/action-kit/http';
+import { Deadline, type Auth, type TlsOptions } from '@mlops-actions/action-kit/http';
+import { formatDuration } from '@mlops-actions/action-kit/parse';
 import {
   ALIAS_FORM,
   DEFAULT_ORDER_BY,
@@ -16,6 +17,7 @@ export const MODES = ['gate-and-register', 'gate', 'promote'] as const;
 export type Mode = (typeof MODES)[number];
 
 interface Connection {
+  deadline: Deadline;
   trackingUri: URL;
   auth?: Auth;
   workspace?: string;
@@ -68,6 +70,8 @@ export function readConfig(inputs: Inputs, logger: Logger): Config {
 }
 
 function readConnection(inputs: Inputs, logger: Logger): Connection {
+  const timeoutMs = inputs.duration('timeout', '15m', { min: 1000, max: 6 * 3_600_000 });
+  const deadline = Deadline.after(timeoutMs, `the step's timeout (${formatDuration(timeoutMs)})`);
   const trackingUri = inputs.url('tracking-uri', { required: true });
   const token = inputs.secret('token');
   const password = inputs.secret('password');
@@ -92,6 +96,7 @@ function readConnection(inputs: Inputs, logger: Logger): Connection {
     );
   }
   return {
+    deadline,
     trackingUri,
     auth,
     workspace: inputs.string('workspace'),
@@ -109,10 +114,9 @@ function readGate(inputs: Inputs): GateConfig {
       "Give the candidate: 'run-id', or 'experiment-name' (with an optional 'run-filter' such as tags.mlflow.source.git.commit = '<sha>')",
     );
   }
-  if (runId && (filter || inputs.string('order-by'))) {
-    throw new InputError(
-      "Inputs 'run-filter' and 'order-by' select a run in 'experiment-name': they cannot be used with 'run-id'",
-    );
+  // order-by is left out: it has a default, which the runner passes like a value the user set.
+  if (runId && filter) {
+    throw new InputError("Input 'run-filter' selects a run in 'experiment-name': it cannot be used with 'run-id'");
   }
   const candidate: CandidateSelector = runId
     ? { runId }

@@ -17,6 +17,7 @@ export async function main(): Promise<void> {
   const logger = coreLogger;
   const config = readConfig(actionInputs(), logger);
   const rest = new MlflowRest({
+    deadline: config.deadline,
     trackingUri: config.trackingUri,
     auth: config.auth,
     workspace: config.workspace,

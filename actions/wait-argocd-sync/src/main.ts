@@ -1,4 +1,5 @@
-import { actionInputs, coreLogger, setOutputs, writeSummary } from '@mlops-actions/action-kit';
+import { actionInputs, coreLogger, formatDuration, setOutputs, writeSummary } from '@mlops-actions/action-kit';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import {
   ArgoCdClient,
   GitHubCommitComparer,
@@ -17,6 +18,12 @@ export async function main(): Promise<void> {
   const startedAt = Date.now();
   const options = readOptions(actionInputs());
   const logger = coreLogger;
+  // `timeout` bounds the whole step, pre-flight included: every client below is built with it.
+  const deadline = Deadline.after(
+    options.timeoutMs,
+    `the step's timeout (${formatDuration(options.timeoutMs)})`,
+    startedAt,
+  );
   const { expectation, app } = options;
 
   if (!expectation.revision) {
@@ -34,6 +41,7 @@ export async function main(): Promise<void> {
   const client = new ArgoCdClient({
     server: options.server,
     token: options.token,
+    deadline,
     tls: options.tls,
     logger,
     // A burst of 5xx at the start should not fail the step; the wait loop itself retries later failures.
@@ -43,6 +51,7 @@ export async function main(): Promise<void> {
     ? new GitHubCommitComparer({
         apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         token: options.github.token,
+        deadline,
         repository: options.github.repository,
         logger,
       })
@@ -55,6 +64,7 @@ export async function main(): Promise<void> {
       expectation,
       pollIntervalMs: options.pollIntervalMs,
       timeoutMs: options.timeoutMs,
+      startedAt,
       refresh: options.refresh,
       refreshTimeoutMs: options.refreshTimeoutMs,
       sync: options.sync,

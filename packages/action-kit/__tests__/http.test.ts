@@ -16,6 +16,7 @@ import {
   type Clock,
 } from '../src/http/index.js';
 import { memoryLogger } from '../src/logger.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -78,6 +79,7 @@ describe('HttpClient retries', () => {
     const server = await scripted(status(503), status(503), status(503), status(503), status(503), json({ ok: true }));
     const clock = recordingClock();
     const client = new HttpClient({
+      deadline: testDeadline(),
       baseUrl: server.url,
       clock,
       random: () => 0.5,
@@ -92,7 +94,12 @@ describe('HttpClient retries', () => {
 
   it('gives up after maxAttempts with the status and body in the error', async () => {
     const server = await scripted(status(502, 'bad gateway from proxy'));
-    const client = new HttpClient({ baseUrl: server.url, clock: recordingClock(), retry: { maxAttempts: 3 } });
+    const client = new HttpClient({
+      deadline: testDeadline(),
+      baseUrl: server.url,
+      clock: recordingClock(),
+      retry: { maxAttempts: 3 },
+    });
     const error = (await client.get('/x').catch((e: unknown) => e)) as HttpError;
     expect(error).toBeInstanceOf(HttpError);
     expect(error.status).toBe(502);
@@ -105,14 +112,14 @@ describe('HttpClient retries', () => {
 
   it.each([400, 401, 403, 404, 409, 422])('never retries %d', async (code) => {
     const server = await scripted(status(code, '{"error":"no"}'));
-    const client = new HttpClient({ baseUrl: server.url, clock: recordingClock() });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url, clock: recordingClock() });
     await expect(client.get('/x')).rejects.toMatchObject({ status: code, attempts: 1 });
     expect(server.requests).toHaveLength(1);
   });
 
   it.each([408, 429, 500, 504])('retries %d', async (code) => {
     const server = await scripted(status(code), json({}));
-    const client = new HttpClient({ baseUrl: server.url, clock: recordingClock() });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url, clock: recordingClock() });
     await client.get('/x');
     expect(server.requests).toHaveLength(2);
   });
@@ -120,7 +127,7 @@ describe('HttpClient retries', () => {
   it('honours Retry-After in seconds', async () => {
     const server = await scripted(status(429, '', { 'retry-after': '3' }), json({}));
     const clock = recordingClock();
-    await new HttpClient({ baseUrl: server.url, clock }).get('/x');
+    await new HttpClient({ deadline: testDeadline(), baseUrl: server.url, clock }).get('/x');
     expect(clock.slept).toEqual([3000]);
   });
 
@@ -128,7 +135,7 @@ describe('HttpClient retries', () => {
     const clock = recordingClock();
     const at = new Date(Math.ceil((clock.now() + 7000) / 1000) * 1000).toUTCString();
     const server = await scripted(status(503, '', { 'retry-after': at }), json({}));
-    await new HttpClient({ baseUrl: server.url, clock }).get('/x');
+    await new HttpClient({ deadline: testDeadline(), baseUrl: server.url, clock }).get('/x');
     expect(clock.slept[0]).toBeGreaterThan(5000);
     expect(clock.slept[0]).toBeLessThanOrEqual(8000);
   });
@@ -136,7 +143,7 @@ describe('HttpClient retries', () => {
   it('gives up at once when Retry-After points past the deadline', async () => {
     const server = await scripted(status(503, 'busy', { 'retry-after': '600' }));
     const clock = recordingClock();
-    const client = new HttpClient({ baseUrl: server.url, clock, deadlineMs: 60_000 });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url, clock, deadlineMs: 60_000 });
     await expect(client.get('/x')).rejects.toThrow(
       /next retry \(in 600s\) would pass the 60s deadline; last failure: failed with 503/,
     );
@@ -146,7 +153,7 @@ describe('HttpClient retries', () => {
 
   it('does not blindly retry a non-idempotent write', async () => {
     const server = await scripted(status(503), json({}));
-    const client = new HttpClient({ baseUrl: server.url, clock: recordingClock() });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url, clock: recordingClock() });
     await expect(client.post('/sync', { json: { revision: 'abc' } })).rejects.toMatchObject({ status: 503 });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body).toBe('{"revision":"abc"}');
@@ -155,18 +162,25 @@ describe('HttpClient retries', () => {
 
   it('retries a write that was answered 429, and one explicitly marked idempotent', async () => {
     const server = await scripted(status(429), json({}));
-    const client = new HttpClient({ baseUrl: server.url, clock: recordingClock() });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url, clock: recordingClock() });
     await client.post('/a');
     expect(server.requests).toHaveLength(2);
     const second = await scripted(status(503), json({}));
-    await new HttpClient({ baseUrl: second.url, clock: recordingClock() }).post('/b', { idempotent: true });
+    await new HttpClient({ deadline: testDeadline(), baseUrl: second.url, clock: recordingClock() }).post('/b', {
+      idempotent: true,
+    });
     expect(second.requests).toHaveLength(2);
   });
 
   it('retries a refused connection, even for a write (nothing was sent)', async () => {
     const port = await closedPort();
     const clock = recordingClock();
-    const client = new HttpClient({ baseUrl: `http://127.0.0.1:${port}`, clock, retry: { maxAttempts: 3 } });
+    const client = new HttpClient({
+      deadline: testDeadline(),
+      baseUrl: `http://127.0.0.1:${port}`,
+      clock,
+      retry: { maxAttempts: 3 },
+    });
     const error = (await client.post('/x').catch((e: unknown) => e)) as HttpError;
     expect(error.code).toBe('ECONNREFUSED');
     expect(error.attempts).toBe(3);
@@ -177,7 +191,13 @@ describe('HttpClient retries', () => {
   it('logs each retry', async () => {
     const server = await scripted(status(503), json({}));
     const logger = memoryLogger();
-    await new HttpClient({ baseUrl: server.url, clock: recordingClock(), random: () => 0, logger }).get('/x');
+    await new HttpClient({
+      deadline: testDeadline(),
+      baseUrl: server.url,
+      clock: recordingClock(),
+      random: () => 0,
+      logger,
+    }).get('/x');
     expect(logger.lines).toEqual([
       `info: GET ${server.url}/x: attempt 1 of 5 failed (503 Service Unavailable); retrying in 0 ms`,
     ]);
@@ -187,14 +207,19 @@ describe('HttpClient retries', () => {
 describe('HttpClient timeouts', () => {
   it('aborts an attempt that hangs, and retries it when idempotent', async () => {
     const server = await scripted(() => {}, json({ late: false }));
-    const client = new HttpClient({ baseUrl: server.url, timeoutMs: 100, clock: recordingClock() });
+    const client = new HttpClient({
+      deadline: testDeadline(),
+      baseUrl: server.url,
+      timeoutMs: 100,
+      clock: recordingClock(),
+    });
     expect((await client.get('/x')).json()).toEqual({ late: false });
     expect(server.requests).toHaveLength(2);
   });
 
   it('marks a timed-out write as outcome unknown and does not resend it', async () => {
     const server = await scripted(() => {});
-    const client = new HttpClient({ baseUrl: server.url, timeoutMs: 100 });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url, timeoutMs: 100 });
     const error = (await client.post('/commit').catch((e: unknown) => e)) as HttpError;
     expect(error.code).toBe('TIMEOUT');
     expect(error.outcomeUnknown).toBe(true);
@@ -205,6 +230,7 @@ describe('HttpClient timeouts', () => {
   it('stops at the overall deadline however many attempts remain', async () => {
     const server = await scripted(() => {});
     const client = new HttpClient({
+      deadline: testDeadline(),
       baseUrl: server.url,
       timeoutMs: 10_000,
       deadlineMs: 300,
@@ -221,16 +247,20 @@ describe('HttpClient timeouts', () => {
     const server = await scripted(() => {});
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled by caller')), 50);
-    await expect(new HttpClient({ baseUrl: server.url }).get('/x', { signal: controller.signal })).rejects.toThrow(
-      'cancelled by caller',
-    );
+    await expect(
+      new HttpClient({ deadline: testDeadline(), baseUrl: server.url }).get('/x', { signal: controller.signal }),
+    ).rejects.toThrow('cancelled by caller');
   });
 });
 
 describe('HttpClient requests', () => {
   it('keeps the base path prefix, adds query and auth headers', async () => {
     const server = await scripted(json({}));
-    const client = new HttpClient({ baseUrl: `${server.url}/mlflow/`, auth: { type: 'bearer', token: 't0ken' } });
+    const client = new HttpClient({
+      deadline: testDeadline(),
+      baseUrl: `${server.url}/mlflow/`,
+      auth: { type: 'bearer', token: 't0ken' },
+    });
     await client.get('/api/2.0/mlflow/runs/get', { query: { run_id: 'abc', tag: ['a', 'b'], skip: undefined } });
     expect(server.requests[0]!.url).toBe('/mlflow/api/2.0/mlflow/runs/get?run_id=abc&tag=a&tag=b');
     expect(server.requests[0]!.headers.authorization).toBe('Bearer t0ken');
@@ -238,13 +268,17 @@ describe('HttpClient requests', () => {
 
   it('sends basic auth', async () => {
     const server = await scripted(json({}));
-    await new HttpClient({ baseUrl: server.url, auth: { type: 'basic', username: 'admin', password: 'pw' } }).get('/');
+    await new HttpClient({
+      deadline: testDeadline(),
+      baseUrl: server.url,
+      auth: { type: 'basic', username: 'admin', password: 'pw' },
+    }).get('/');
     expect(server.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('admin:pw').toString('base64')}`);
   });
 
   it('returns accepted statuses instead of throwing, and never follows redirects', async () => {
     const server = await scripted(status(404, 'nope'), status(302, '', { location: 'https://login.example.com/' }));
-    const client = new HttpClient({ baseUrl: server.url });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url });
     expect((await client.get('/missing', { accept: [404] })).status).toBe(404);
     await expect(client.get('/guarded')).rejects.toMatchObject({ status: 302 });
     expect(server.requests).toHaveLength(2);
@@ -252,7 +286,7 @@ describe('HttpClient requests', () => {
 
   it('clips error bodies to 2 KB and reports non-JSON bodies clearly', async () => {
     const server = await scripted(status(400, 'x'.repeat(10_000)), status(200, '<html>login</html>'));
-    const client = new HttpClient({ baseUrl: server.url });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: server.url });
     const error = (await client.get('/x').catch((e: unknown) => e)) as HttpError;
     expect(error.body!.length).toBeLessThanOrEqual(2049);
     const response = await client.get('/y');
@@ -278,7 +312,11 @@ describe('redaction', () => {
       res.writeHead(401);
       res.end(`invalid token ${req.headers.authorization}`);
     });
-    const client = new HttpClient({ baseUrl: server.url, auth: { type: 'bearer', token: 'super-secret-token' } });
+    const client = new HttpClient({
+      deadline: testDeadline(),
+      baseUrl: server.url,
+      auth: { type: 'bearer', token: 'super-secret-token' },
+    });
     const error = (await client.get('/x').catch((e: unknown) => e)) as HttpError;
     expect(error.message).toBe(`GET ${server.url}/x failed with 401 Unauthorized: invalid token Bearer ***`);
   });
@@ -318,11 +356,11 @@ describe('proxy and TLS', () => {
       process.env.HTTP_PROXY = proxy.url;
       delete process.env.NO_PROXY;
       delete process.env.no_proxy;
-      await new HttpClient({ baseUrl: server.url }).get('/through');
+      await new HttpClient({ deadline: testDeadline(), baseUrl: server.url }).get('/through');
       expect(proxy.tunnels).toBe(1);
 
       process.env.NO_PROXY = '127.0.0.1';
-      await new HttpClient({ baseUrl: server.url }).get('/around');
+      await new HttpClient({ deadline: testDeadline(), baseUrl: server.url }).get('/around');
       expect(proxy.tunnels).toBe(1);
       expect(server.requests.map((r) => r.url)).toEqual(['/through', '/around']);
     } finally {
@@ -337,11 +375,15 @@ describe('proxy and TLS', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    await expect(new HttpClient({ baseUrl: url, retry: { maxAttempts: 1 } }).get('/')).rejects.toThrow(/certificate/i);
-    expect((await new HttpClient({ baseUrl: url, tls: { caCert: cert } }).get('/')).json()).toEqual({ tls: true });
+    await expect(
+      new HttpClient({ deadline: testDeadline(), baseUrl: url, retry: { maxAttempts: 1 } }).get('/'),
+    ).rejects.toThrow(/certificate/i);
+    expect(
+      (await new HttpClient({ deadline: testDeadline(), baseUrl: url, tls: { caCert: cert } }).get('/')).json(),
+    ).toEqual({ tls: true });
 
     const logger = memoryLogger();
-    await new HttpClient({ baseUrl: url, tls: { insecure: true }, logger }).get('/');
+    await new HttpClient({ deadline: testDeadline(), baseUrl: url, tls: { insecure: true }, logger }).get('/');
     expect(logger.lines[0]).toMatch(/^warning: TLS certificate verification is off for 127\.0\.0\.1:\d+/);
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { InputError } from '../src/errors.js';
 import { Inputs, envInputSource, inputEnvName, maskEachLine } from '../src/inputs.js';
 
@@ -109,5 +109,51 @@ describe('Inputs', () => {
     expect(inputs.keyValues('tags')).toEqual({ a: '1', b: '2' });
     expect(inputs.json('payload')).toEqual({ instances: [[1]] });
     expect(() => inputs.json('bad')).toThrow("Input 'bad' has invalid value");
+  });
+});
+
+describe('a directory input stays inside the workspace (symlinks resolved)', () => {
+  // base/workspace/{sub, link-out -> base/elsewhere}, base/elsewhere, base/link-in -> base/workspace/sub
+  const base = realpathSync(mkdtempSync(join(tmpdir(), 'inputs-ws-')));
+  const workspace = join(base, 'workspace');
+  const elsewhere = join(base, 'elsewhere');
+  mkdirSync(join(workspace, 'sub'), { recursive: true });
+  mkdirSync(elsewhere);
+  symlinkSync(elsewhere, join(workspace, 'link-out'));
+  symlinkSync(join(workspace, 'sub'), join(base, 'link-in'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const directory = (values: Record<string, string>) =>
+    inputsOf(values, workspace).inputs.directory('working-directory', '.', { allowOutside: 'allow-outside-workspace' });
+
+  it.each([
+    ['', workspace],
+    ['sub', join(workspace, 'sub')],
+    ['./sub/', join(workspace, 'sub')],
+    [join(workspace, 'sub'), join(workspace, 'sub')],
+    [join(base, 'link-in'), join(workspace, 'sub')],
+  ])('accepts %j as %s', (raw, expected) => {
+    expect(directory({ 'working-directory': raw })).toBe(expected);
+  });
+
+  it.each(['..', '../elsewhere', 'sub/../../elsewhere', 'link-out', elsewhere, '/'])(
+    'refuses %j in one line naming the input, where it leads and the input that allows it',
+    (raw) => {
+      const target = realpathSync(resolve(workspace, raw));
+      expect(() => directory({ 'working-directory': raw })).toThrow(
+        new InputError(
+          `Input 'working-directory' has invalid value ${JSON.stringify(raw)}: expected a directory inside the workspace ${workspace} (this one resolves to ${target}); set allow-outside-workspace: true to use it anyway`,
+        ),
+      );
+    },
+  );
+
+  it('allow-outside-workspace: true lets it through; it is read only when needed, as a boolean', () => {
+    expect(directory({ 'working-directory': '../elsewhere', 'allow-outside-workspace': 'true' })).toBe(elsewhere);
+    expect(() => directory({ 'working-directory': '../elsewhere', 'allow-outside-workspace': 'yes' })).toThrow(
+      `Input 'allow-outside-workspace' has invalid value "yes": expected true or false`,
+    );
+    expect(() => directory({ 'working-directory': 'nope' })).toThrow(
+      `Input 'working-directory' has invalid value "nope": expected the path of an existing directory (relative to ${workspace})`,
+    );
   });
 });

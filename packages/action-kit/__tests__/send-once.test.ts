@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HttpClient, HttpError } from '../src/http/index.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 
 let server: Server;
 let url: string;
@@ -30,6 +31,7 @@ afterAll(async () => {
 describe('HttpClient.sendOnce', () => {
   it('sends one request with the base path, default headers, auth and Host header, and returns the answer', async () => {
     const client = new HttpClient({
+      deadline: testDeadline(),
       baseUrl: url,
       auth: { type: 'bearer', token: 'tok-123' },
       headers: { 'x-team': 'ml' },
@@ -54,7 +56,7 @@ describe('HttpClient.sendOnce', () => {
   });
 
   it('returns error statuses instead of throwing, and never retries them', async () => {
-    const client = new HttpClient({ baseUrl: url });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: url });
     const before = seen.length;
     expect((await client.sendOnce('POST', '/x?status=503')).status).toBe(503);
     expect((await client.sendOnce('GET', '/x?status=302')).status).toBe(302);
@@ -63,7 +65,7 @@ describe('HttpClient.sendOnce', () => {
   });
 
   it('throws an HttpError with the TIMEOUT code when the answer is late', async () => {
-    const client = new HttpClient({ baseUrl: url });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: url });
     const error = await client.sendOnce('GET', '/hang', { timeoutMs: 200 }).catch((caught: unknown) => caught);
     await client.close();
     expect(error).toBeInstanceOf(HttpError);
@@ -71,7 +73,7 @@ describe('HttpClient.sendOnce', () => {
   });
 
   it('throws an HttpError with the network code when nothing listens', async () => {
-    const client = new HttpClient({ baseUrl: 'http://127.0.0.1:9' });
+    const client = new HttpClient({ deadline: testDeadline(), baseUrl: 'http://127.0.0.1:9' });
     const error = await client.sendOnce('GET', '/').catch((caught: unknown) => caught);
     await client.close();
     expect(error).toMatchObject({ name: 'HttpError', code: 'ECONNREFUSED' });
@@ -79,6 +81,7 @@ describe('HttpClient.sendOnce', () => {
 
   it('goes through an injected fetch, for tests without a network', async () => {
     const client = new HttpClient({
+      deadline: testDeadline(),
       baseUrl: 'http://model.test',
       fetch: async () => new Response('busy', { status: 429 }),
     });

@@ -1,11 +1,17 @@
 import * as core from '@actions/core';
 import { Inputs, envInputSource } from './inputs.js';
 import type { Logger } from './logger.js';
+import { mayHoldCommand, withCommandsStopped } from './workflow-commands.js';
 
-/** The Logger interface over @actions/core's workflow commands. */
+/**
+ * The Logger interface over @actions/core's workflow commands. Every message may carry upstream
+ * text (diffs, response bodies, server messages, manifest content): `info` prints it with workflow
+ * commands stopped whenever it could hold one; the other levels are commands themselves, whose
+ * data @actions/core escapes (%, CR, LF), so their text cannot start a line of its own.
+ */
 export const coreLogger: Logger = {
   debug: (message) => core.debug(message),
-  info: (message) => core.info(message),
+  info: (message) => core.info(mayHoldCommand(message) ? withCommandsStopped(message) : message),
   warning: (message) => core.warning(message),
   error: (message) => core.error(message),
   group: (name, fn) => core.group(name, fn),

@@ -3,7 +3,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import {
   InvalidValue,
+  isInside,
   parseBoolean,
+  parseDirectory,
   parseDuration,
   parseEnum,
   parseHttpUrl,
@@ -134,14 +136,28 @@ export class Inputs {
     });
   }
 
-  /** A directory that must exist; relative paths are taken from the workspace. */
-  directory(name: string, fallback = '.'): string {
+  /**
+   * A directory that must exist, relative to the workspace, returned with symlinks resolved. It
+   * must lie inside the workspace (a step must not write elsewhere on the runner) unless the
+   * boolean input named by `allowOutside` is true.
+   */
+  directory(name: string, fallback = '.', options: { allowOutside?: string } = {}): string {
     const raw = this.source.read(name) || fallback;
-    const path = isAbsolute(raw) ? raw : resolve(this.workspace, raw);
-    if (!existsSync(path) || !statSync(path).isDirectory()) {
-      throw this.error(name, raw, `the path of an existing directory (relative to ${this.workspace})`);
+    let path: string;
+    try {
+      path = parseDirectory(raw, this.workspace);
+    } catch (error) {
+      if (error instanceof InvalidValue) throw this.error(name, raw, error.expected);
+      throw error;
     }
-    return path;
+    if (isInside(path, this.workspace)) return path;
+    if (options.allowOutside && this.boolean(options.allowOutside, false)) return path;
+    const allow = options.allowOutside ? `; set ${options.allowOutside}: true to use it anyway` : '';
+    throw this.error(
+      name,
+      raw,
+      `a directory inside the workspace ${this.workspace} (this one resolves to ${path})${allow}`,
+    );
   }
 
   /** Fails when more than one of `names` is given. */

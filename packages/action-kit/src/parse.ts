@@ -1,3 +1,5 @@
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 /**
@@ -138,5 +140,32 @@ export function parseJson(raw: string): unknown {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new InvalidValue(`valid JSON (${reason})`);
+  }
+}
+
+/** An existing directory, relative to `base` unless absolute; returned with every symlink resolved. */
+export function parseDirectory(raw: string, base: string): string {
+  const form = `the path of an existing directory (relative to ${base})`;
+  let real: string;
+  try {
+    real = realpathSync(resolve(base, raw));
+  } catch {
+    throw new InvalidValue(form);
+  }
+  if (!statSync(real).isDirectory()) throw new InvalidValue(form);
+  return real;
+}
+
+/** Whether `path` is `root` or below it, both compared after symlinks, so neither `..` nor a link escapes. */
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(realOrSame(root), realOrSame(path));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }

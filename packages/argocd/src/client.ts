@@ -1,8 +1,8 @@
 import {
   HttpClient,
   createDispatcher,
-  redactText,
   redactUrl,
+  type Deadline,
   type FetchLike,
   type RetryPolicy,
   type TlsOptions,
@@ -16,6 +16,8 @@ import type { AppRef, Application, ResourceTree, WatchEvent } from './types.js';
 export interface ArgoCdClientOptions {
   server: string | URL;
   token: string;
+  /** The step's deadline: no request, the watch stream included, runs past it. */
+  deadline: Deadline;
   tls?: TlsOptions;
   logger?: Logger;
   retry?: Partial<RetryPolicy>;
@@ -68,6 +70,7 @@ export class ArgoCdClient {
     this.logger = options.logger ?? silentLogger;
     this.transport = options.fetch ?? ((url, init) => this.networkFetch(url, init));
     this.http = new HttpClient({
+      deadline: options.deadline,
       baseUrl: this.server,
       auth: { type: 'bearer', token: options.token },
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -179,6 +182,8 @@ export class ArgoCdClient {
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    const deadline = this.options.deadline.signal();
+    deadline.addEventListener('abort', onAbort, { once: true });
     const idleMs = options.idleTimeoutMs ?? 60_000;
     let idleTimer: NodeJS.Timeout | undefined;
     let idle = false;
@@ -205,7 +210,7 @@ export class ArgoCdClient {
         throw this.streamFailure(what, idle ? `no data for ${idleMs} ms` : causeText(error));
       }
       if (response.status !== 200 || !response.body) {
-        const body = await response.text().catch(() => '');
+        const body = this.http.redact(await response.text().catch(() => ''));
         const { grpcCode, message } = parseGatewayError(body);
         throw new ArgoCdError(
           `${what} failed (${response.status}${message ? `: ${message}` : ''})`,
@@ -232,7 +237,7 @@ export class ArgoCdClient {
           }
           const message = JSON.parse(chunk.data) as { result?: WatchEvent; error?: unknown };
           if (message.error) {
-            const { grpcCode, message: text } = parseGatewayError(chunk.data);
+            const { grpcCode, message: text } = parseGatewayError(this.http.redact(chunk.data));
             throw new ArgoCdError(`${what}: the server ended the stream (${text})`, undefined, grpcCode, text);
           }
           if (message.result?.application) yield { kind: 'event', event: message.result };
@@ -241,6 +246,7 @@ export class ArgoCdClient {
     } finally {
       clearTimeout(idleTimer);
       options.signal?.removeEventListener('abort', onAbort);
+      deadline.removeEventListener('abort', onAbort);
       controller.abort();
     }
   }
@@ -252,12 +258,7 @@ export class ArgoCdClient {
   }
 
   private streamFailure(what: string, reason: string): ArgoCdError {
-    return new ArgoCdError(
-      `${what}: the stream broke (${redactText(reason, [this.token])})`,
-      undefined,
-      undefined,
-      undefined,
-    );
+    return new ArgoCdError(`${what}: the stream broke (${this.http.redact(reason)})`, undefined, undefined, undefined);
   }
 
   private async json<T>(

@@ -1,5 +1,6 @@
 import { Markdown, code, link } from '@mlops-actions/action-kit/markdown';
 import { formatDuration } from '@mlops-actions/action-kit/parse';
+import type { ResourceCheck } from './evaluator.js';
 import { formatSelector } from './resources.js';
 import { shortSha, summarize, type UnhealthyResource } from './snapshot.js';
 import type { Application } from './types.js';
@@ -13,21 +14,26 @@ export function applicationUrl(server: URL, app: Application, fallbackName: stri
   return `${base}/applications/${namespace ? `${encodeURIComponent(namespace)}/` : ''}${encodeURIComponent(name)}`;
 }
 
-/** Unhealthy resources of the app, plus failed `resources` checks, for the output and the report. */
+/**
+ * Unhealthy resources of the app, plus failed `resources` checks, each object once, for the output
+ * and the report. A check names its object by selector, maybe without a namespace: it is the same
+ * object as an app entry of that kind and name in any namespace it allows, and its own verdict
+ * (the deeper, later look) replaces Argo CD's for it.
+ */
 export function degradedResources(result: WaitResult): UnhealthyResource[] {
-  const fromApp = summarize(result.app).unhealthyResources;
-  const fromChecks = (result.resourceChecks ?? [])
-    .filter((check) => !check.healthy)
-    .map((check) => ({
-      kind: check.selector.kind,
-      namespace: check.selector.namespace,
-      name: check.selector.name,
-      health: check.health,
-      message: check.message,
-    }));
-  const key = (r: UnhealthyResource) => `${r.kind}/${r.namespace ?? ''}/${r.name}`;
-  const seen = new Set(fromApp.map(key));
-  return [...fromApp, ...fromChecks.filter((r) => !seen.has(key(r)))];
+  const failed = (result.resourceChecks ?? []).filter((check) => !check.healthy);
+  const sameObject = (resource: UnhealthyResource, check: ResourceCheck) =>
+    resource.kind === check.selector.kind &&
+    resource.name === check.selector.name &&
+    (check.selector.namespace === undefined || resource.namespace === check.selector.namespace);
+  const fromApp = summarize(result.app).unhealthyResources.map((resource) => {
+    const check = failed.find((candidate) => sameObject(resource, candidate));
+    return check ? { ...resource, health: check.health, message: check.message } : resource;
+  });
+  const onlyChecked = failed
+    .filter((check) => !fromApp.some((resource) => sameObject(resource, check)))
+    .map((check) => ({ ...check.selector, health: check.health, message: check.message }));
+  return [...fromApp, ...onlyChecked];
 }
 
 /** The last observed state, line by line, for the log of a failed or timed-out wait. */

@@ -15,7 +15,10 @@ export interface WaitOptions {
   app: AppRef;
   expectation: Expectation;
   pollIntervalMs: number;
+  /** From `startedAt`. */
   timeoutMs: number;
+  /** When the step started (epoch ms): the timeout counts from there. Default: when the wait starts. */
+  startedAt?: number;
   refresh: RefreshMode;
   /** The refresh call blocks until the controller has processed it, and can hang: cut it short. */
   refreshTimeoutMs: number;
@@ -87,12 +90,13 @@ export class Waiter {
   ) {
     this.latest = initial;
     this.logger = options.logger;
-    this.timings = { startedAt: now() };
+    this.timings = { startedAt: options.startedAt ?? now() };
     this.compareUsable = Boolean(options.comparer) && options.expectation.superseded !== 'wait';
   }
 
   async run(): Promise<WaitResult> {
-    const deadline = this.timings.startedAt + this.options.timeoutMs;
+    // Observing stops a little early: the rest of the timeout is for the check the report quotes.
+    const deadline = this.timings.startedAt + this.options.timeoutMs - finalCheckReserve(this.options.timeoutMs);
     // The state before anything is asked of Argo CD: an app already there succeeds at once.
     let verdict = await this.judge(this.latest, 'initial');
     try {
@@ -103,10 +107,12 @@ export class Waiter {
         if (this.fatal) return this.finish({ outcome: 'failed', reason: this.fatal.message });
         if (this.now() >= deadline && !this.dirty) {
           await this.terminateOwnOperation();
+          const final = await this.recheck(verdict);
+          if (final.outcome !== 'waiting') return this.finish(final);
           return this.finish(
             {
               outcome: 'failed',
-              reason: `timed out after ${Math.round(this.options.timeoutMs / 1000)}s: ${verdict.reason}`,
+              reason: `timed out after ${Math.round(this.options.timeoutMs / 1000)}s: ${final.reason}`,
             },
             'timed-out',
           );
@@ -114,7 +120,7 @@ export class Waiter {
         this.dirty = false;
         verdict = await this.judge(this.latest, this.latestSource);
       }
-      return this.finish(verdict);
+      return this.finish(verdict.outcome === 'failed' ? await this.recheck(verdict) : verdict);
     } finally {
       this.abort.abort(new Error('the wait is over'));
       await Promise.allSettled(this.tasks);
@@ -186,6 +192,29 @@ export class Waiter {
   }
 
   private lastResourceChecks?: ResourceCheck[];
+
+  /**
+   * The verdict judged once more with the resources checked now: the per-resource check only
+   * runs while the application is Healthy, and a report must quote what is true when it is made,
+   * not what was true at the last check. Without `resources`, or when the check fails, the
+   * verdict stands.
+   */
+  private async recheck(verdict: Verdict): Promise<Verdict> {
+    if (this.options.expectation.resources.length === 0) return verdict;
+    const checks = await this.checkResources();
+    if (!checks) return verdict;
+    this.lastResourceChecks = checks;
+    const fresh = evaluate(this.latest, this.options.expectation, {
+      now: this.now(),
+      comparisonErrorSince: this.comparisonErrorSince,
+      relations: this.relations,
+      canCompare: this.compareUsable,
+      resourceChecks: checks,
+    });
+    if (fresh.outcome === 'waiting') return fresh.needs ? verdict : fresh;
+    // A failure stays a failure; a wait that timed out may have come true at the last moment.
+    return verdict.outcome === 'failed' ? verdict : fresh;
+  }
 
   private mark(verdict: Verdict): void {
     const at = this.now();
@@ -436,6 +465,11 @@ export class Waiter {
       observed: this.observed,
     };
   }
+}
+
+/** The end of a timeout kept for the final resource check: a tenth, at most 5 s. */
+function finalCheckReserve(timeoutMs: number): number {
+  return Math.min(5_000, Math.floor(timeoutMs / 10));
 }
 
 /** Waits until the application has synced the expected revision and is healthy, or fails saying why. */

@@ -11,6 +11,7 @@ import {
   isUnprocessable,
   parseRepoName,
 } from '../src/index.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 
 const TOKEN = 'ghs_clienttest_123';
 let fake: FakeGitHub;
@@ -21,7 +22,7 @@ let repo: GitHubRepo;
 beforeAll(async () => {
   remote = new LocalRemote({ 'a.txt': 'a\n' });
   fake = await FakeGitHub.start(TOKEN, { 'acme/x': { bare: remote.bare, defaultBranch: 'main' } });
-  client = new GitHubClient({ apiUrl: `${fake.apiUrl}/`, token: TOKEN });
+  client = new GitHubClient({ apiUrl: `${fake.apiUrl}/`, token: TOKEN, deadline: testDeadline() });
   repo = new GitHubRepo(client, parseRepoName('acme/x'));
 });
 afterAll(async () => {

@@ -1,13 +1,21 @@
-import { HttpClient, HttpError, type HttpClientOptions, type RequestOptions } from '@mlops-actions/action-kit/http';
+import {
+  HttpClient,
+  HttpError,
+  type Deadline,
+  type HttpClientOptions,
+  type RequestOptions,
+} from '@mlops-actions/action-kit/http';
 import { silentLogger, type Logger } from '@mlops-actions/action-kit/logger';
 
 export interface GitHubClientOptions {
   /** The REST root: https://api.github.com, or https://<host>/api/v3 on GitHub Enterprise Server. */
   apiUrl: string;
   token: string;
+  /** The step's deadline: no request runs past it. */
+  deadline: Deadline;
   logger?: Logger;
   /** Passed to the underlying HttpClient (timeouts, retry policy, clock, fetch for tests). */
-  http?: Omit<HttpClientOptions, 'baseUrl' | 'auth' | 'logger'>;
+  http?: Omit<HttpClientOptions, 'baseUrl' | 'auth' | 'logger' | 'deadline'>;
 }
 
 /** One error of a GraphQL response, as GitHub sends it (`type` is e.g. STALE_DATA, NOT_FOUND, FORBIDDEN). */
@@ -60,6 +68,7 @@ export class GitHubClient {
     this.graphqlEndpoint = graphqlUrl(this.apiUrl);
     this.http = new HttpClient({
       ...options.http,
+      deadline: options.deadline,
       baseUrl: this.apiUrl,
       auth: { type: 'bearer', token: options.token },
       logger: options.logger ?? silentLogger,

@@ -12,6 +12,7 @@ import {
   type BumpRequest,
 } from '../src/index.js';
 import { LocalRemote, git, predictorOf } from './git-helpers.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 
 const TOKEN = 'ghs_apitoken_0123456789';
 const FAST = { maxAttempts: 25, baseDelayMs: 10, maxDelayMs: 200 };
@@ -46,6 +47,7 @@ beforeAll(async () => {
   client = new GitHubClient({
     apiUrl: fake.apiUrl,
     token: TOKEN,
+    deadline: testDeadline(),
     http: { retry: { maxAttempts: 2, baseDelayMs: 10 } },
   });
   repo = new GitHubRepo(client, { owner: 'acme', name: 'gitops' });
@@ -165,7 +167,7 @@ describe('api method (createCommitOnBranch) against the GitHub fake', () => {
     await expect(commitRaceSafe(new GitHubBranchWriter(repo, 'nope', memoryLogger()), options(5, 'x'))).rejects.toThrow(
       'branch nope does not exist in acme/gitops',
     );
-    const bad = new GitHubRepo(new GitHubClient({ apiUrl: fake.apiUrl, token: 'wrong' }), {
+    const bad = new GitHubRepo(new GitHubClient({ apiUrl: fake.apiUrl, token: 'wrong', deadline: testDeadline() }), {
       owner: 'acme',
       name: 'gitops',
     });
@@ -242,7 +244,7 @@ describe('reading a large tree through the API', () => {
     const big = new LocalRemote(files);
     const local = await FakeGitHub.start(TOKEN, { 'acme/big': { bare: big.bare } });
     local.blobTextLimit = 1000;
-    const bigClient = new GitHubClient({ apiUrl: local.apiUrl, token: TOKEN });
+    const bigClient = new GitHubClient({ apiUrl: local.apiUrl, token: TOKEN, deadline: testDeadline() });
     try {
       const bigRepo = new GitHubRepo(bigClient, { owner: 'acme', name: 'big' });
       const snapshot = new GitHubCommitSnapshot(bigRepo, big.head());

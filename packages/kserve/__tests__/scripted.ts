@@ -1,4 +1,5 @@
 import { HttpClient, type Clock, type FetchLike } from '@mlops-actions/action-kit/http';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 
 /** A scripted answer: a response, or a network failure with its code. */
 export type Answer = { status: number; body?: string; headers?: Record<string, string> } | { networkError: string };
@@ -52,5 +53,8 @@ export function scriptedClient(
     }
     return new Response(answer.body ?? '', { status: answer.status, headers: answer.headers });
   };
-  return { client: new HttpClient({ baseUrl: 'http://model.test/prefix', fetch, clock }), calls };
+  return {
+    client: new HttpClient({ deadline: testDeadline(), baseUrl: 'http://model.test/prefix', fetch, clock }),
+    calls,
+  };
 }

@@ -5,7 +5,17 @@ export const EVERY_STATUS: readonly number[] = Array.from({ length: 500 }, (_, i
 
 /** What one request got: an answer, or a network failure. */
 export type ProbeOutcome =
-  | { kind: 'answer'; method: string; url: string; status: number; body: string; headers: Headers }
+  | {
+      kind: 'answer';
+      method: string;
+      url: string;
+      status: number;
+      /** As received, for parsing. */
+      body: string;
+      /** Without any secret the client sends: what messages and outputs quote. */
+      shown: string;
+      headers: Headers;
+    }
   | { kind: 'unreachable'; method: string; url: string; code?: string; reason: string };
 
 export interface ProbeOptions {
@@ -37,6 +47,7 @@ export async function probe(client: HttpClient, path: string, options: ProbeOpti
       url: response.url,
       status: response.status,
       body: response.body,
+      shown: response.redactedBody(),
       headers: response.headers,
     };
   } catch (error) {
@@ -50,7 +61,7 @@ export async function probe(client: HttpClient, path: string, options: ProbeOpti
 /** "503: {"error":"Model with name x is not ready."}" or "ECONNREFUSED", for logs and messages. */
 export function describeOutcome(outcome: ProbeOutcome): string {
   if (outcome.kind === 'unreachable') return outcome.code ? `${outcome.code} (${outcome.reason})` : outcome.reason;
-  const body = outcome.body.replace(/\s+/g, ' ').trim();
+  const body = outcome.shown.replace(/\s+/g, ' ').trim();
   const clipped = body.length > 300 ? `${body.slice(0, 300)}…` : body;
   return clipped ? `${outcome.status}: ${clipped}` : `${outcome.status} (empty body)`;
 }

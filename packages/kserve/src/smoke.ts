@@ -19,7 +19,7 @@ export interface SmokeResult {
   passed: boolean;
   endpoint: string;
   status?: number;
-  /** The raw answer. */
+  /** The answer, without any secret the client sends. */
   body?: string;
   /** Whether an expected answer was compared. */
   compared: boolean;
@@ -44,7 +44,7 @@ export async function smokeInference(client: HttpClient, options: SmokeOptions):
       failure: { reason: `smoke inference: ${endpoint} failed: ${describeOutcome(outcome)}`, auth: false },
     };
   }
-  const answered = { ...base, status: outcome.status, body: outcome.body };
+  const answered = { ...base, status: outcome.status, body: outcome.shown };
   const auth = judgeAuth(outcome);
   if (auth && auth.kind === 'fail') {
     return { ...answered, passed: false, failure: { reason: `smoke inference: ${auth.reason}`, auth: true } };
@@ -70,6 +70,13 @@ export async function smokeInference(client: HttpClient, options: SmokeOptions):
     };
   }
   const versionDifference = checkAnsweredVersion(options, response);
+  const failed = (result: Omit<SmokeResult, 'passed'>, difference: Difference, what: string): SmokeResult => ({
+    ...result,
+    passed: false,
+    difference,
+    // The difference quotes the answer, which may echo a credential.
+    failure: { reason: client.redact(`smoke inference: ${what} ${describeDifference(difference)}`), auth: false },
+  });
   if (versionDifference) return failed(answered, versionDifference, 'the answer is from another model version');
   if (options.expected === undefined) return { ...answered, passed: true };
   const difference = compareAnswer(options.protocol, options.expected, response, options.tolerance);
@@ -83,13 +90,4 @@ function checkAnsweredVersion(options: SmokeOptions, response: unknown): Differe
   if (answered === undefined || answered === null || answered === '' || answered === options.modelVersion)
     return undefined;
   return { path: 'model_version', expected: options.modelVersion, got: answered, why: 'another version answered' };
-}
-
-function failed(result: Omit<SmokeResult, 'passed'>, difference: Difference, what: string): SmokeResult {
-  return {
-    ...result,
-    passed: false,
-    difference,
-    failure: { reason: `smoke inference: ${what} ${describeDifference(difference)}`, auth: false },
-  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Clock } from '@mlops-actions/action-kit/http';
 import { MlflowError, MlflowRest, Registry, type WireModelVersion } from '../src/index.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 
 // The OSS SQL registry creates versions READY at once, so the real server never shows the
 // PENDING_REGISTRATION / FAILED_REGISTRATION path: scripted model-versions/get answers (through
@@ -17,6 +18,7 @@ function scripted(statuses: WireModelVersion['status'][]) {
   const polls: number[] = [];
   const rest = new MlflowRest({
     trackingUri: new URL('http://mlflow.test'),
+    deadline: testDeadline(),
     clock: fakeClock,
     fetch: async (url) => {
       expect(url).toBe('http://mlflow.test/api/2.0/mlflow/model-versions/get?name=m&version=4');

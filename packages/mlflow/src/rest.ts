@@ -1,4 +1,9 @@
-import { HttpClient, type HttpClientOptions, type RequestOptions } from '@mlops-actions/action-kit/http';
+import {
+  HttpClient,
+  type HttpClientOptions,
+  type HttpResponse,
+  type RequestOptions,
+} from '@mlops-actions/action-kit/http';
 import { silentLogger, type Logger } from '@mlops-actions/action-kit/logger';
 import { MlflowError, toMlflowError } from './errors.js';
 
@@ -41,11 +46,12 @@ export class MlflowRest {
   /** The server's version from GET /version (plain text, e.g. "3.17.2"). */
   async serverVersion(): Promise<string> {
     const operation = 'read the MLflow server version (GET /version)';
-    const text = (await this.send('GET', 'version', operation, {})).trim();
+    const response = await this.send('GET', 'version', operation, {});
+    const text = response.body.trim();
     if (!/^\d+\.\d+/.test(text)) {
       throw new MlflowError(
         { kind: 'not-mlflow', operation },
-        `Could not ${operation}: ${this.trackingUri}/version answered ${JSON.stringify(text.slice(0, 80))}, not an MLflow version. ` +
+        `Could not ${operation}: ${this.trackingUri}/version answered ${JSON.stringify(response.redactedBody().trim().slice(0, 80))}, not an MLflow version. ` +
           'Check that tracking-uri points at an MLflow tracking server (with its path prefix, if any).',
       );
     }
@@ -66,24 +72,25 @@ export class MlflowRest {
   }
 
   private async json<T>(method: string, rpc: string, operation: string, options: RequestOptions): Promise<T> {
-    const text = await this.send(method, `api/2.0/mlflow/${rpc}`, operation, options);
-    if (text.trim() === '') return {} as T;
+    const response = await this.send(method, `api/2.0/mlflow/${rpc}`, operation, options);
+    if (response.body.trim() === '') return {} as T;
     try {
-      return JSON.parse(text) as T;
+      return JSON.parse(response.body) as T;
     } catch {
+      const quoted = response.redactedBody();
       throw new MlflowError(
-        { kind: 'not-mlflow', operation, serverMessage: text.slice(0, 200) },
+        { kind: 'not-mlflow', operation, serverMessage: quoted.slice(0, 200) },
         `Could not ${operation}: ${this.trackingUri} answered with a body that is not JSON ` +
-          `(${JSON.stringify(text.trim().slice(0, 80))}): something other than MLflow answered. Check tracking-uri and any path prefix.`,
+          `(${JSON.stringify(quoted.trim().slice(0, 80))}): something other than MLflow answered. Check tracking-uri and any path prefix.`,
       );
     }
   }
 
-  private async send(method: string, path: string, operation: string, options: RequestOptions): Promise<string> {
+  private async send(method: string, path: string, operation: string, options: RequestOptions): Promise<HttpResponse> {
     this.count++;
     this.logger.debug(`MLflow: ${operation}`);
     try {
-      return (await this.http.request(method, path, options)).body;
+      return await this.http.request(method, path, options);
     } catch (error) {
       throw toMlflowError(error, operation, this.trackingUri);
     }

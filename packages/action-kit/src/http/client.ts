@@ -2,8 +2,9 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { silentLogger, type Logger } from '../logger.js';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, type RetryPolicy } from './backoff.js';
 import { createDispatcher, type TlsOptions } from './dispatcher.js';
+import type { Deadline } from './deadline.js';
 import { HttpError, clipBody, isRetryableStatus } from './errors.js';
-import { redactText, redactUrl } from './redact.js';
+import { redactUrl, redactor } from './redact.js';
 
 export type Auth = { type: 'bearer'; token: string } | { type: 'basic'; username: string; password: string };
 
@@ -25,9 +26,12 @@ export const realClock: Clock = {
 export type FetchLike = (url: string, init: Record<string, unknown>) => Promise<Response>;
 
 export interface HttpClientOptions {
+  /** The step's deadline: no attempt runs past it, whatever the per-request timeouts say. */
+  deadline: Deadline;
   /** Paths are resolved against it; its own path prefix is kept. */
   baseUrl?: string | URL;
   auth?: Auth;
+  /** Sent with every request; their values are treated as secrets (redacted wherever a body is quoted). */
   headers?: Record<string, string>;
   /** Per attempt, until the whole body is read. Default 30 s. */
   timeoutMs?: number;
@@ -75,7 +79,10 @@ export interface HttpResponse {
   headers: Headers;
   /** Redacted. */
   url: string;
+  /** As received, for parsing; quote `redactedBody()` instead. */
   body: string;
+  /** The body without any secret the client knows: the only form to put in a message, log or output. */
+  redactedBody(): string;
   json<T = unknown>(): T;
 }
 
@@ -106,21 +113,25 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly fetchImpl: FetchLike;
-  private readonly secrets: string[];
+  private readonly deadline: Deadline;
+  /** Removes every secret the client sends (token, basic credentials, header values) from a text. */
+  readonly redact: (text: string) => string;
   private dispatcher?: Dispatcher;
 
-  constructor(private readonly options: HttpClientOptions = {}) {
+  constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = options.baseUrl ? new URL(String(options.baseUrl)) : undefined;
     this.headers = { 'user-agent': options.userAgent ?? 'mlops-actions', ...options.headers };
-    this.secrets = [];
+    const secrets = Object.values(options.headers ?? {});
     if (options.auth?.type === 'bearer') {
       this.headers.authorization = `Bearer ${options.auth.token}`;
-      this.secrets.push(options.auth.token);
+      secrets.push(options.auth.token);
     } else if (options.auth?.type === 'basic') {
       const { username, password } = options.auth;
       this.headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-      this.secrets.push(password);
+      secrets.push(password, `${username}:${password}`);
     }
+    this.redact = redactor(secrets);
+    this.deadline = options.deadline;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.deadlineMs = options.deadlineMs ?? 120_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -152,22 +163,25 @@ export class HttpClient {
     const url = this.url(path, options.query);
     const policy = { ...this.retry, ...options.retry };
     const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
-    const deadlineAt = this.clock.now() + (options.deadlineMs ?? this.deadlineMs);
+    const deadlineAt = Math.min(this.clock.now() + (options.deadlineMs ?? this.deadlineMs), this.deadline.at);
     const label = `${method} ${redactUrl(url)}`;
 
     for (let attempt = 1; ; attempt++) {
-      const remaining = deadlineAt - this.clock.now();
-      const timeoutMs = Math.max(1, Math.min(options.timeoutMs ?? this.timeoutMs, remaining));
-      const result = await this.attempt(method, url, options, idempotent, attempt, timeoutMs);
+      const { timeoutMs, stepBound } = this.attemptTimeout(options.timeoutMs, deadlineAt);
+      const result = await this.attempt(method, url, options, idempotent, attempt, timeoutMs, stepBound);
       if (result.response) return result.response;
       const error = result.error!;
       if (!result.retryable || attempt >= policy.maxAttempts) throw error;
 
       const delay = result.retryAfterMs ?? backoffDelay(attempt, policy, this.random);
       if (this.clock.now() + delay >= deadlineAt) {
+        const which =
+          deadlineAt === this.deadline.at
+            ? this.deadline.what
+            : `the ${Math.round((options.deadlineMs ?? this.deadlineMs) / 1000)}s deadline`;
         throw new HttpError(
           { ...error, code: 'DEADLINE' },
-          `gave up: the next retry (in ${Math.ceil(delay / 1000)}s) would pass the ${Math.round((options.deadlineMs ?? this.deadlineMs) / 1000)}s deadline; last failure: ${error.reason}`,
+          `gave up: the next retry (in ${Math.ceil(delay / 1000)}s) would pass ${which}; last failure: ${error.reason}`,
         );
       }
       this.logger.info(
@@ -177,6 +191,17 @@ export class HttpClient {
     }
   }
 
+  /**
+   * The time one attempt gets: its own timeout, cut to what is left before `deadlineAt`;
+   * `stepBound` when the step's deadline is what cuts it.
+   */
+  private attemptTimeout(requested: number | undefined, deadlineAt: number): { timeoutMs: number; stepBound: boolean } {
+    const now = this.clock.now();
+    const own = Math.min(requested ?? this.timeoutMs, deadlineAt - now);
+    const step = this.deadline.remaining(now);
+    return { timeoutMs: Math.max(1, Math.min(own, step)), stepBound: step <= own };
+  }
+
   private async attempt(
     method: string,
     url: URL,
@@ -184,7 +209,12 @@ export class HttpClient {
     idempotent: boolean,
     attempt: number,
     timeoutMs: number,
+    stepBound: boolean,
   ): Promise<Attempt> {
+    const details = { method, url: redactUrl(url), attempts: attempt };
+    if (stepBound && this.deadline.passed(this.clock.now())) {
+      return { error: this.deadlineError(details), retryable: false };
+    }
     const headers: Record<string, string> = { ...this.headers, ...options.headers };
     let body: string | Uint8Array | undefined = options.body;
     if (options.json !== undefined) {
@@ -193,7 +223,6 @@ export class HttpClient {
     }
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    const details = { method, url: redactUrl(url), attempts: attempt };
 
     let response: Response;
     let text: string;
@@ -202,12 +231,13 @@ export class HttpClient {
       text = await response.text();
     } catch (cause) {
       if (options.signal?.aborted) throw options.signal.reason;
+      if (timeout.aborted && stepBound) {
+        return { error: this.deadlineError({ ...details, outcomeUnknown: !idempotent }), retryable: false };
+      }
       const code = timeout.aborted ? 'TIMEOUT' : networkCode(cause);
       const notSent = code !== undefined && NOT_SENT_CODES.has(code);
       const reason =
-        code === 'TIMEOUT'
-          ? `timed out after ${timeoutMs} ms`
-          : `failed: ${redactText(causeMessage(cause), this.secrets)}`;
+        code === 'TIMEOUT' ? `timed out after ${timeoutMs} ms` : `failed: ${this.redact(causeMessage(cause))}`;
       const error = new HttpError({ ...details, code, outcomeUnknown: !idempotent && !notSent }, reason);
       return { error, retryable: idempotent || notSent };
     }
@@ -217,7 +247,8 @@ export class HttpClient {
       headers: response.headers,
       url: details.url,
       body: text,
-      json: <T>() => parseJsonBody<T>(text, details),
+      redactedBody: () => this.redact(text),
+      json: <T>() => this.parseJson<T>(text, details),
     };
     if ((response.status >= 200 && response.status < 300) || options.accept?.includes(response.status)) {
       return { response: result, retryable: false };
@@ -227,7 +258,7 @@ export class HttpClient {
         ...details,
         status: response.status,
         statusText: response.statusText,
-        body: clipBody(redactText(text, this.secrets)),
+        body: clipBody(this.redact(text)),
       },
       `failed with ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
     );
@@ -248,7 +279,10 @@ export class HttpClient {
     options: SendOnceOptions = {},
   ): Promise<{ status: number; body: string }> {
     const url = this.url(path);
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const { timeoutMs, stepBound } = this.attemptTimeout(options.timeoutMs, Number.POSITIVE_INFINITY);
+    if (stepBound && this.deadline.passed(this.clock.now())) {
+      throw this.deadlineError({ method, url: redactUrl(url), attempts: 1 });
+    }
     if (this.options.fetch) {
       const response = await this.request(method, path, {
         body: options.body,
@@ -275,14 +309,31 @@ export class HttpClient {
       });
       return { status: response.statusCode, body: await response.body.text() };
     } catch (cause) {
+      const details = { method, url: redactUrl(url), attempts: 1 };
+      if (controller.signal.aborted && stepBound) throw this.deadlineError(details);
       const code = controller.signal.aborted ? 'TIMEOUT' : networkCode(cause);
       const reason =
-        code === 'TIMEOUT'
-          ? `timed out after ${timeoutMs} ms`
-          : `failed: ${redactText(causeMessage(cause), this.secrets)}`;
-      throw new HttpError({ method, url: redactUrl(url), attempts: 1, code }, reason);
+        code === 'TIMEOUT' ? `timed out after ${timeoutMs} ms` : `failed: ${this.redact(causeMessage(cause))}`;
+      throw new HttpError({ ...details, code }, reason);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  private deadlineError(details: {
+    method: string;
+    url: string;
+    attempts: number;
+    outcomeUnknown?: boolean;
+  }): HttpError {
+    return new HttpError({ ...details, code: 'DEADLINE' }, `was stopped: ${this.deadline.what} has passed`);
+  }
+
+  private parseJson<T>(text: string, details: { method: string; url: string; attempts: number }): T {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new HttpError({ ...details, body: clipBody(this.redact(text)) }, 'returned a body that is not JSON');
     }
   }
 
@@ -313,14 +364,6 @@ export function joinUrl(base: URL, path: string): URL {
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/${pathname.replace(/^\/+/, '')}`;
   if (search !== undefined) url.search = search;
   return url;
-}
-
-function parseJsonBody<T>(text: string, details: { method: string; url: string; attempts: number }): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new HttpError({ ...details, body: clipBody(text) }, 'returned a body that is not JSON');
-  }
 }
 
 function networkCode(cause: unknown): string | undefined {

@@ -12,6 +12,7 @@ export { DEFAULT_RETRY, backoffDelay, parseRetryAfter } from './backoff.js';
 export type { RetryPolicy } from './backoff.js';
 export { HttpError, isRetryableStatus, clipBody, MAX_ERROR_BODY } from './errors.js';
 export type { HttpErrorDetails } from './errors.js';
-export { redactHeaders, redactText, redactUrl } from './redact.js';
+export { redactHeaders, redactText, redactUrl, redactor } from './redact.js';
+export { Deadline } from './deadline.js';
 export { createDispatcher } from './dispatcher.js';
 export type { TlsOptions } from './dispatcher.js';

@@ -1,0 +1,51 @@
+// Every request of every action runs under the step's deadline: against an upstream that accepts
+// the connection and never answers a byte, each bundle (run as the runner runs it) ends with an
+// error naming its timeout instead of hanging on per-request timeouts and retries.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { runAction } from '../helpers/run-action.js';
+import { startSilentServer } from '../helpers/upstream.js';
+
+const STEP_TIMEOUT = '4s';
+const STEP_TIMEOUT_MS = 4_000;
+// The bundle is killed well after its timeout plus start-up, yet long before the per-request
+// timeouts (30 s an attempt, several attempts) would end it: a hang shows as `timedOut`.
+const KILL_AFTER_MS = STEP_TIMEOUT_MS * 5;
+
+let stop: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await stop?.();
+  stop = undefined;
+});
+
+const THRESHOLDS = '{"accuracy": {"threshold": 0.8, "greater_is_better": true}}';
+
+describe(`with timeout: ${STEP_TIMEOUT} and an upstream that never answers`, () => {
+  it.each([
+    ['wait-argocd-sync', (url: string) => ({ server: url, token: 'argo-token', application: 'iris' })],
+    [
+      'bump-kserve-image',
+      (url: string) => ({
+        image: 'ghcr.io/acme/iris:1.5.0',
+        'inference-service': 'iris',
+        repository: 'acme/gitops',
+        token: 'ghs_token',
+        'github-api-url': url,
+      }),
+    ],
+    [
+      'mlflow-gate-and-register',
+      (url: string) => ({ 'tracking-uri': url, 'model-name': 'iris', 'run-id': 'abc123', thresholds: THRESHOLDS }),
+    ],
+  ])('%s stops at the timeout, saying so', async (action, inputs) => {
+    const server = await startSilentServer();
+    stop = server.stop;
+    const result = await runAction(action, {
+      inputs: { ...inputs(server.url), timeout: STEP_TIMEOUT },
+      timeoutMs: KILL_AFTER_MS,
+    });
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(1);
+    expect(server.connections).toBeGreaterThan(0);
+    expect(result.errors).toEqual([expect.stringContaining(`the step's timeout (${STEP_TIMEOUT}) has passed`)]);
+  });
+});
