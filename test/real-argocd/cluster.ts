@@ -166,6 +166,26 @@ export async function startLoopbackCluster(
   };
 }
 
+/**
+ * Waits until every CustomResourceDefinition is Established (kubectl 1.32's `wait` fails instead of
+ * waiting when a fresh CRD has no conditions yet).
+ */
+export async function crdsEstablished(cluster: LoopbackCluster, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let pending: string[] = [];
+  while (Date.now() < deadline) {
+    const list = await cluster.kube.must<{
+      items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+    }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
+    pending = list.items
+      .filter((crd) => !crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'))
+      .map((crd) => crd.metadata.name);
+    if (pending.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`CRDs not Established within ${timeoutMs} ms: ${pending.join(', ')}`);
+}
+
 function rssMiB(pid: number | undefined): number {
   if (!pid) return 0;
   try {

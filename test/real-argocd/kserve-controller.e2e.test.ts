@@ -109,7 +109,7 @@ describeReal('the KServe stand-in on a real kube-apiserver', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'models' }));
     cluster = await startLoopbackCluster(group, realArgoCdBuild(), 'models');
     cluster.kubectl('create', 'namespace', 'models');
-    installInferenceServiceCrd(cluster, group.home);
+    await installInferenceServiceCrd(cluster, group.home);
   }, scaled(180_000));
 
   afterAll(async () => {

@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import type { Service } from '../helpers/service.js';
 import { startGateway, type Gateway } from '../pipeline/gateway.js';
 import { fetchModel, ModelNotFound, startPredictor } from '../pipeline/model-cluster.js';
-import type { LoopbackCluster } from './cluster.js';
+import { crdsEstablished, type LoopbackCluster } from './cluster.js';
 import { INFERENCE_SERVICE_CRD } from './config.js';
 import type { KubeClient, WatchEvent } from './kube.js';
 
 const ISVC_API = '/apis/serving.kserve.io/v1beta1';
 
 /** Installs the InferenceService CRD (config.ts) and waits until it is served. */
-export function installInferenceServiceCrd(cluster: LoopbackCluster, dir: string): void {
+export async function installInferenceServiceCrd(cluster: LoopbackCluster, dir: string): Promise<void> {
   const file = join(dir, 'inferenceservice-crd.yaml');
   writeFileSync(file, INFERENCE_SERVICE_CRD);
   cluster.kubectl('apply', '-f', file);
-  cluster.kubectl('wait', '--for=condition=Established', 'crd/inferenceservices.serving.kserve.io', '--timeout=60s');
+  await crdsEstablished(cluster);
 }
 
 export interface InferenceServiceObject {

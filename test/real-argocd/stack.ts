@@ -143,7 +143,12 @@ export async function startRealArgoCd(options: RealArgoCdOptions = {}): Promise<
 }
 
 /** Argo CD's CRDs, its base config maps, ours (config.ts), and the InferenceService CRD. */
-function applyArgoCdConfig(cluster: LoopbackCluster, build: string, home: string, adminPassword: string): void {
+async function applyArgoCdConfig(
+  cluster: LoopbackCluster,
+  build: string,
+  home: string,
+  adminPassword: string,
+): Promise<void> {
   const bcrypt = execFileSync(join(build, 'bin', 'argocd'), ['account', 'bcrypt', '--password', adminPassword], {
     encoding: 'utf8',
   }).trim();
@@ -160,8 +165,7 @@ function applyArgoCdConfig(cluster: LoopbackCluster, build: string, home: string
   );
   cluster.kubectl('create', 'namespace', ARGOCD_NAMESPACE);
   cluster.kubectl('apply', '--server-side', '-f', join(manifests, 'crds'));
-  installInferenceServiceCrd(cluster, home);
-  cluster.kubectl('wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s');
+  await installInferenceServiceCrd(cluster, home);
   // Known hosts, TLS certs, GPG keys, cmd params as shipped; cm, rbac and secret are config.ts's.
   const ours = new Set(['argocd-cm.yaml', 'argocd-rbac-cm.yaml', 'argocd-secret.yaml', 'kustomization.yaml']);
   const base = readdirSync(join(manifests, 'config')).filter((file) => !ours.has(file));
