@@ -135,6 +135,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
       const cli = await argocdAppWait(gitops.argo, 'auto', { timeoutSeconds: 60 });
       expect(cli.exitCode).toBe(0);
       expect((await gitops.getApp('auto')).status?.sync?.revision).toBe(old);
+      const cliRow = await describeCli('auto', cli);
       const result = await waitAction({ application: 'auto', revision: pushed });
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toContain(`deployed revision is ${old.slice(0, 12)}, not ${pushed.slice(0, 12)}`);
@@ -143,7 +144,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
       table.push({
         scenario: 'new commit, auto-sync',
         action: describeAction(result),
-        cli: await describeCli('auto', cli),
+        cli: cliRow,
       });
     },
     SCENARIO_MS,
@@ -157,6 +158,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
       const pushed = gitops.commit(gitops.appFiles('manual', uri), 'manual v2');
       const cli = await argocdAppWait(gitops.argo, 'manual', { timeoutSeconds: 60 });
       expect((await gitops.getApp('manual')).status?.sync?.revision).toBe(old);
+      const cliRow = await describeCli('manual', cli);
       const result = await waitAction({ application: 'manual', revision: pushed });
       expect(result.exitCode).toBe(0);
       expect(result.outputs.revision).toBe(pushed);
@@ -165,7 +167,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
       table.push({
         scenario: 'new commit, manual sync',
         action: describeAction(result),
-        cli: await describeCli('manual', cli),
+        cli: cliRow,
       });
     },
     SCENARIO_MS,
@@ -217,16 +219,18 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
   );
 
   it(
-    'sync failed on an invalid manifest: fails with the operation message',
+    'sync failed on an invalid manifest: fails once Argo CD gives up retrying, with the operation message',
     async () => {
       const { uri } = await deployed('invalid');
       const files = gitops.appFiles('invalid', uri);
       files['apps/invalid/broken.yaml'] =
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\ndata:\n  a: b\n';
       const pushed = gitops.commit(files, 'invalid manifest');
-      const result = await waitAction({ application: 'invalid', revision: pushed });
+      // Argo CD 3.x retries an automated sync 5 times (5 s … 80 s backoff) before it ends Failed.
+      const result = await waitAction({ application: 'invalid', revision: pushed, timeout: '300s' });
       expect(result.exitCode).toBe(1);
-      expect(result.errors[0]).toMatch(/ended Failed|SyncError|failed/i);
+      expect(result.stdout).toMatch(/Retrying attempt #1/);
+      expect(result.errors[0]).toMatch(/ended Failed.*Not_A_Valid_Name|Failed last sync attempt.*Not_A_Valid_Name/);
       const cli = await argocdAppWait(gitops.argo, 'invalid', { timeoutSeconds: 20 });
       table.push({
         scenario: 'sync failed (invalid manifest)',
