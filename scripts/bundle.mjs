@@ -18,14 +18,40 @@ export function listActions() {
     .sort();
 }
 
-export function bundle(action, outDir = join(root, 'actions', action, 'dist')) {
-  const actionDir = join(root, 'actions', action);
+/**
+ * Bundled code that is not an action: the release CLI, so that release.yml's publish job (the one
+ * holding contents: write) runs committed, reviewed code with no dependency install.
+ */
+const OTHER_BUNDLES = { 'packages/release': 'src/cli.ts' };
+
+/** Every bundle: the actions by name, then the others by path. */
+export function listBundles() {
+  return [...listActions(), ...Object.keys(OTHER_BUNDLES)];
+}
+
+/** The folder of a bundle: actions/<name>, or the path of another bundle. */
+export function bundleDir(name) {
+  return name in OTHER_BUNDLES ? join(root, name) : join(root, 'actions', name);
+}
+
+export function bundle(action, outDir = join(bundleDir(action), 'dist')) {
+  const actionDir = bundleDir(action);
   rmSync(outDir, { recursive: true, force: true });
   // ncc looks for tsconfig.json between the entry and the working directory: run it in the action's folder.
   // Minified (as docker's actions are): undici and the toolkit alone would pass the 1.5 MB budget.
   execFileSync(
     process.execPath,
-    [ncc, 'build', 'src/index.ts', '-o', outDir, '--minify', '--license', 'licenses.txt', '--quiet'],
+    [
+      ncc,
+      'build',
+      OTHER_BUNDLES[action] ?? 'src/index.ts',
+      '-o',
+      outDir,
+      '--minify',
+      '--license',
+      'licenses.txt',
+      '--quiet',
+    ],
     {
       cwd: actionDir,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -38,7 +64,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? resolve(args.splice(outAt, 2)[1]) : undefined;
-  const actions = args.length ? args : listActions();
+  const actions = args.length ? args : listBundles();
   for (const action of actions) {
     const dir = bundle(action, out ? join(out, action) : undefined);
     console.log(`bundled ${action} -> ${dir}`);

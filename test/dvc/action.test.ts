@@ -7,6 +7,7 @@ import { MOTO_CREDENTIALS } from '../helpers/moto.js';
 import { startMotoBucket, type MotoBucket } from './moto-bucket.js';
 import { freePort, type Service } from '../helpers/service.js';
 import { TEST_TOOL_CACHE, makeRepo, type DvcRepo } from './fixtures.js';
+import { scaled } from '../helpers/timeouts.js';
 
 const INSTALL_TIMEOUT = 420_000;
 
@@ -167,7 +168,7 @@ describe('dvc-push bundle with a local directory remote', () => {
         rmSync(emptyCache, { recursive: true, force: true });
       }
     },
-    INSTALL_TIMEOUT,
+    scaled(INSTALL_TIMEOUT),
   );
 
   it(
@@ -189,7 +190,7 @@ describe('dvc-push bundle with a local directory remote', () => {
         fresh.cleanup();
       }
     },
-    INSTALL_TIMEOUT,
+    scaled(INSTALL_TIMEOUT),
   );
 });
 
@@ -240,6 +241,6 @@ describe('dvc-push bundle with moto S3', () => {
         expect(keys).toContain(file.object);
       expect(keys).toHaveLength(6);
     },
-    INSTALL_TIMEOUT,
+    scaled(INSTALL_TIMEOUT),
   );
 });

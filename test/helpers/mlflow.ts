@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, venvBin } from './paths.js';
 import { startService, type Service } from './service.js';
+import { scaled } from './timeouts.js';
 
 /** Keeps the server and the fixture client from phoning home. */
 const QUIET_ENV = { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true', PYTHONUNBUFFERED: '1' };
@@ -130,7 +131,7 @@ export function runMlflowPython<T>(
     const child = execFile(
       venvBin('mlflow', 'python'),
       [path],
-      { env, cwd: options.cwd ?? tmpdir(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+      { env, cwd: options.cwd ?? tmpdir(), timeout: scaled(300_000), maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`${script}.py failed: ${error.message}\n${stderr.slice(-4000)}`));
         const last = stdout.trim().split('\n').pop() ?? '';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { actionDir, node24 } from './paths.js';
 import { runnerCommands, type WorkflowCommand } from './workflow-commands.js';
+import { scaled } from './timeouts.js';
 
 export interface RunActionOptions {
   /**
@@ -15,7 +16,7 @@ export interface RunActionOptions {
   /** Extra environment (GITHUB_*, AWS_*, proxies…), on top of a minimal runner environment. */
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Kill the action after this long; the result then has `timedOut`. Default 5 min. */
+  /** Kill the action after scaled(timeoutMs); the result then has `timedOut`. Default 5 min. */
   timeoutMs?: number;
   /** Called with each line the action prints, as it prints it. */
   onLine?: (line: string) => void;
@@ -107,10 +108,13 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, options.timeoutMs ?? 300_000);
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    },
+    scaled(options.timeoutMs ?? 300_000),
+  );
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   clearTimeout(timer);
 

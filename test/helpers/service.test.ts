@@ -21,12 +21,10 @@ afterAll(() => {
 
 describe('spawnOwned', () => {
   it('registers the process for teardown before it returns, and marks its environment', async () => {
-    const child = spawnOwned(process.execPath, ['-e', `console.log(process.env.${OWNER_VARIABLE})`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnOwned(process.execPath, ['-e', `console.log(process.env.${OWNER_VARIABLE})`]);
     expect(alive(child.pid!)).toBe(true); // by its registered group, before it ran a line
     let printed = '';
-    child.stdout!.on('data', (chunk: Buffer) => (printed += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (printed += chunk));
     await new Promise((resolve) => child.once('close', resolve));
     await stopOwned(child);
     expect(printed.trim()).toBe(currentRunId());

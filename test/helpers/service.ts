@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createServer } from 'node:net';
 import { scaled } from './timeouts.js';
 import { currentRunId, OWNER_VARIABLE, registerGroup, unregisterGroup } from './test-run.js';
@@ -43,17 +44,22 @@ process.once('exit', () => {
   for (const child of running.keys()) killGroup(child, 'SIGKILL');
 });
 
+/** How an owned process is started: everything but its stdio (no stdin; stdout and stderr piped). */
+export type OwnedSpawnOptions = Omit<SpawnOptions, 'stdio' | 'detached'>;
+export type OwnedProcess = ChildProcessByStdio<null, Readable, Readable>;
+
 /**
  * Spawns a process a test owns: in its own process group, with the run's marker in its environment
  * (inherited by everything it starts), and registered for teardown before this returns, so that a
  * jest timeout or a crash at any later point cannot leak it. Stop it with stopOwned().
  */
-export function spawnOwned(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+export function spawnOwned(command: string, args: string[], options: OwnedSpawnOptions = {}): OwnedProcess {
   if (tornDown) throw new Error(`not starting ${command}: its test file has already been torn down`);
   const runId = currentRunId();
   const child = spawn(command, args, {
     ...options,
     env: { ...(options.env ?? process.env), [OWNER_VARIABLE]: runId },
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   if (child.pid !== undefined) registerGroup(runId, child.pid);
@@ -81,6 +87,31 @@ export async function stopOwned(child: ChildProcess, graceMs = 5000): Promise<vo
   killGroup(child, 'SIGKILL'); // the leader's stragglers, or the leader itself
   await exited;
   if (child.pid !== undefined) unregisterGroup(currentRunId(), child.pid);
+}
+
+export interface OwnedRun {
+  /** The exit code, or the signal that ended it. */
+  exit: number | NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command to its end as an owned process (see spawnOwned): a jest timeout or crash meanwhile
+ * cannot leave it, or anything it started, running.
+ */
+export async function runOwned(command: string, args: string[], options: OwnedSpawnOptions = {}): Promise<OwnedRun> {
+  const child = spawnOwned(command, args, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exit = await new Promise<OwnedRun['exit']>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve(code ?? signal));
+  });
+  await stopOwned(child); // whatever it left in its group
+  return { exit, stdout, stderr };
 }
 
 /**
@@ -115,15 +146,14 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
   const child = spawnOwned(spec.command, spec.args(port), {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env } as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   starting.add(child);
   let logs = '';
   const keep = (chunk: Buffer) => {
     logs = (logs + chunk.toString('utf8')).slice(-64_000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   let ended: string | undefined;
   child.once('exit', (code, signal) => (ended = `exited with ${code ?? signal}`));
   child.once('error', (error) => (ended = `could not be started (${error.message})`));

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
-import { spawnOwned, stopOwned } from './service.js';
+import { runOwned, type OwnedRun } from './service.js';
 import { newRunId, processesOf, RUN_VARIABLE } from './test-run.js';
 import { scaled } from './timeouts.js';
 
@@ -12,7 +12,7 @@ import { scaled } from './timeouts.js';
 // helper that leaves its process group. When that jest has exited, none of them may run.
 const runId = newRunId();
 const pids = mkdtempSync(join(tmpdir(), 'teardown-fixture-'));
-let child: { code: number | null; output: string };
+let child: OwnedRun;
 
 /** Every pid the fixtures' servers and helpers wrote, with what it was. */
 function recorded(): { pid: number; what: string }[] {
@@ -34,7 +34,7 @@ function running(pid: number): boolean {
 }
 
 beforeAll(async () => {
-  const jest = spawnOwned(
+  child = await runOwned(
     process.execPath,
     [
       '--experimental-vm-modules',
@@ -46,18 +46,8 @@ beforeAll(async () => {
       '--forceExit',
       '--maxWorkers=2',
     ],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, [RUN_VARIABLE]: runId, TEARDOWN_FIXTURE_PIDS: pids },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd: repoRoot, env: { ...process.env, [RUN_VARIABLE]: runId, TEARDOWN_FIXTURE_PIDS: pids } },
   );
-  let output = '';
-  jest.stdout!.on('data', (chunk: Buffer) => (output += chunk));
-  jest.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-  const code = await new Promise<number | null>((resolve) => jest.once('close', resolve));
-  await stopOwned(jest);
-  child = { code, output };
 }, scaled(120_000));
 
 afterAll(() => {
@@ -68,9 +58,9 @@ afterAll(() => {
 
 describe('a test run that times out in beforeAll and loses a worker', () => {
   it('really did both, after starting its servers and their helpers', () => {
-    expect(child.code).not.toBe(0);
-    expect(child.output).toContain('Exceeded timeout of 200 ms for a hook');
-    expect(child.output).toMatch(/worker.*(terminated|crash|exceptions)/i);
+    expect(child.exit).toBe(1);
+    expect(child.stderr).toContain('Exceeded timeout of 200 ms for a hook');
+    expect(child.stderr).toMatch(/worker.*(terminated|crash|exceptions)/i);
     const what = recorded().map((r) => r.what);
     expect(what).toEqual(
       expect.arrayContaining(['times-out server', 'times-out helper', 'crashes server', 'crashes helper']),

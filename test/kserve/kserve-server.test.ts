@@ -3,13 +3,14 @@ import { startAuthGateway, type AuthGateway } from '../fakes/auth-gateway/index.
 import { startKServe } from '../helpers/kserve.js';
 import { runAction } from '../helpers/run-action.js';
 import type { Service } from '../helpers/service.js';
+import { scaled } from '../helpers/timeouts.js';
 
 // KServe's real Python model server (kserve venv) with the fixture models echo, slow and broken.
 let kserve: Service;
 
 beforeAll(async () => {
   kserve = await startKServe({ models: ['echo', 'slow', 'broken'], predictDelayMs: 50 });
-}, 120_000);
+}, scaled(120_000));
 
 afterAll(async () => {
   await kserve?.stop();

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMLServer, type MLServer } from '../helpers/mlserver.js';
 import { runAction } from '../helpers/run-action.js';
+import { scaled } from '../helpers/timeouts.js';
 
 // MLServer (mlserver venv) serving a scikit-learn iris model trained by the fixture, version v1.
 let mlserver: MLServer;
 
 beforeAll(async () => {
   mlserver = await startMLServer({ model: 'iris', version: 'v1' });
-}, 150_000);
+}, scaled(150_000));
 
 afterAll(async () => {
   await mlserver?.stop();

@@ -1,12 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { runMlflowFixture, startMlflow, type MlflowServer } from '../helpers/mlflow.js';
 import { runAction, type ActionResult } from '../helpers/run-action.js';
+import { scaled } from '../helpers/timeouts.js';
 
 // The bundled action against a real MLflow server running the basic-auth app.
 
 let server: MlflowServer;
 let runId: string;
 const READER = { username: 'reader', password: 'reader-pass-0123456789' };
+
+/** One bundle run's budget: runAction ends it after scaled(RUN_MS). */
+const RUN_MS = 120_000;
+// Each test runs the bundle once; the test allows twice that, so the action's own timeout reports first.
+jest.setTimeout(scaled(2 * RUN_MS));
 
 const THRESHOLDS = '{"accuracy": {"threshold": 0.5, "greater_is_better": true}}';
 
@@ -19,7 +25,7 @@ function gate(credentials: Record<string, string>, model = 'guarded'): Promise<A
       thresholds: THRESHOLDS,
       ...credentials,
     },
-    timeoutMs: 120_000,
+    timeoutMs: RUN_MS,
   });
 }
 
@@ -45,7 +51,7 @@ beforeAll(async () => {
     body: JSON.stringify(READER),
   });
   if (!created.ok) throw new Error(`creating the reader failed: ${created.status} ${await created.text()}`);
-}, 240_000);
+}, scaled(240_000));
 
 afterAll(async () => {
   await server?.stop();

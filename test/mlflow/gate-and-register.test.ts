@@ -1,10 +1,11 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { HttpError } from '../../packages/action-kit/src/http/index.js';
 import { toMlflowError } from '../../packages/mlflow/src/index.js';
 import { runMlflowFixture, startMlflow, type MlflowServer } from '../helpers/mlflow.js';
 import { startRecordingProxy } from '../helpers/recording-proxy.js';
 import { runAction, type ActionResult } from '../helpers/run-action.js';
+import { scaled } from '../helpers/timeouts.js';
 
 // The bundled action against a real MLflow 3 server, with runs and models logged by the real
 // Python client. The registry is stateful: the cases of one describe run in order.
@@ -45,6 +46,11 @@ const FROM_COMMIT = index('from-commit');
 const NO_MODEL = index('no-model');
 const INFINITE = index('infinite');
 
+/** One bundle (or MLflow client) run's budget: runAction ends it after scaled(RUN_MS). */
+const RUN_MS = 120_000;
+// A test runs the bundle or the client at most three times.
+jest.setTimeout(scaled(3 * RUN_MS));
+
 const THRESHOLDS = JSON.stringify({
   accuracy: { threshold: 0.75, min_absolute_change: 0.05, greater_is_better: true },
   rmse: { threshold: 0.5, min_relative_change: 0.1, greater_is_better: false },
@@ -54,7 +60,7 @@ function gate(inputs: Record<string, string | undefined>, env?: Record<string, s
   return runAction(ACTION, {
     inputs: { 'tracking-uri': server.url, thresholds: THRESHOLDS, ...inputs },
     env,
-    timeoutMs: 120_000,
+    timeoutMs: RUN_MS,
   });
 }
 
@@ -89,7 +95,7 @@ function succeeded(result: ActionResult): ActionResult {
 beforeAll(async () => {
   server = await startMlflow();
   logged = await runMlflowFixture<Logged>(server, 'log_runs', { experiment: 'gate', runs: RUNS });
-}, 240_000);
+}, scaled(240_000));
 
 afterAll(async () => {
   await server?.stop();
@@ -233,7 +239,7 @@ describe('gate and register, then promote and roll back', () => {
       `models:/${MODEL}@challenger`,
     ]);
     expect(loaded).toEqual({ [`models:/${MODEL}@champion`]: [0, 1], [`models:/${MODEL}@challenger`]: [0, 1] });
-  }, 120_000);
+  });
 });
 
 describe('alias set to the champion alias: promote on pass', () => {
@@ -325,7 +331,7 @@ describe('candidate selection and model sources', () => {
     expect(version!.source).toBe(`mlflow-artifacts:/${logged.experiment_id}/${run(IN_RUN).run_id}/artifacts/model`);
     const loaded = await runMlflowFixture<Record<string, unknown>>(server, 'load_models', ['models:/in-run/1']);
     expect(loaded['models:/in-run/1']).toEqual([0, 1]);
-  }, 120_000);
+  });
 
   it('fails clearly when the run logged no model of that name', async () => {
     const result = await gate({ 'model-name': 'no-model', 'run-id': run(NO_MODEL).run_id });

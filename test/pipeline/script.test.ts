@@ -1,7 +1,7 @@
 // scripts/pipeline.sh, the README's second command, as a newcomer runs it: it ends with the report
 // and the summaries folder, and leaves nothing it started running, also when interrupted (Ctrl-C).
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
+import { spawnOwned } from '../helpers/service.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,11 +26,9 @@ interface ScriptRun {
  */
 async function runScript(args: string[], interruptWhen?: RegExp): Promise<ScriptRun> {
   const marker = randomUUID();
-  const child = spawn(SCRIPT, args, {
+  const child = spawnOwned(SCRIPT, args, {
     cwd: repoRoot,
     env: { ...process.env, PIPELINE_SCRIPT_TEST: marker },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 // @ts-expect-error: a plain .mjs script without types
-import { bundle, listActions } from '../../scripts/bundle.mjs';
-import { actionDir } from '../helpers/paths.js';
+import { bundle, bundleDir, listBundles } from '../../scripts/bundle.mjs';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -13,7 +12,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const actions: string[] = listActions();
+const actions: string[] = listBundles();
 
 describe('committed dist/ equals a fresh bundle', () => {
   it('finds the actions', () => {
@@ -23,7 +22,7 @@ describe('committed dist/ equals a fresh bundle', () => {
   (actions.length ? it.each(actions) : it.skip.each(['(none yet)']))(
     '%s',
     (action) => {
-      const committed = join(actionDir(action), 'dist');
+      const committed = join(bundleDir(action) as string, 'dist');
       expect(existsSync(join(committed, 'index.js'))).toBe(true);
       const fresh = bundle(action, join(mkdtempSync(join(tmpdir(), 'dist-')), action)) as string;
       const freshFiles = filesUnder(fresh).sort();

@@ -11,31 +11,24 @@ import { parse } from 'yaml';
 import { isGhesVariant } from '../../scripts/gen-ghes.mjs';
 import { repoRoot, venvBin } from '../helpers/paths.js';
 import { scaled } from '../helpers/timeouts.js';
+import { BENCH_COMMAND, codeBlocks, commands, readme } from './readme.js';
 
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
-
-function codeBlocks(language: string): string[] {
-  return [...readme.matchAll(new RegExp('^```' + language + '\\n([\\s\\S]*?)^```', 'gm'))].map((match) => match[1]!);
-}
 
 interface Step {
   uses?: string;
   with?: Record<string, unknown>;
 }
 
-/** Where the README's scripts run: a file that must invoke them. Its bench command runs below. */
+/** Where the README's scripts run: a file that must invoke them. Its bench command runs in readme-bench.e2e.test.ts. */
 const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
   './scripts/test.sh': { file: '.ci/run', invocation: 'exec ./scripts/test.sh' },
   './scripts/pipeline.sh': { file: 'test/pipeline/script.test.ts', invocation: "'scripts', 'pipeline.sh'" },
 };
-const BENCH_COMMAND = /^pnpm run bench (\w+)$/;
 /** The adoption guide's rewrite, run below on a scratch copy of the repository. */
 const ADOPT_COMMAND = /^node scripts\/adopt\.mjs --org (\S+) --repo (\S+)$/;
 
 describe('README.md', () => {
-  const commands = codeBlocks('sh').flatMap((block) => block.split('\n').filter((line) => line.trim()));
-
   it('has the two commands, and every command it shows is run by CI or a test', () => {
     expect(commands).toEqual(expect.arrayContaining(['./scripts/test.sh', './scripts/pipeline.sh']));
     for (const command of commands) {
@@ -84,29 +77,6 @@ describe('README.md', () => {
       expect([name, required.map(([input]) => input).filter((input) => !given.includes(input))]).toEqual([name, []]);
     }
   });
-
-  it('runs its bench command as it says: a table of figures beside their baselines', async () => {
-    const command = commands.find((line) => BENCH_COMMAND.test(line));
-    expect(command).toBeDefined();
-    const name = BENCH_COMMAND.exec(command!)![1]!;
-    const scratch = mkdtempSync(join(tmpdir(), 'bench-results-'));
-    try {
-      const results = join(scratch, 'results.json');
-      const { stdout } = await promisify(execFile)('bash', ['-c', `source scripts/pnpm.sh && ${command}`], {
-        cwd: repoRoot,
-        env: { ...process.env, BENCH_RESULTS_FILE: results },
-        maxBuffer: 8 * 1024 * 1024,
-      });
-      expect(stdout).toMatch(/^figure\s+value\s+unit\s+baseline\s+ratio\s+goal$/m);
-      expect(stdout).toMatch(/\s[\d.]+x\s/);
-      expect(stdout).toMatch(/wait-argocd-sync: cold start \(median of 10\)\s+[\d.]+\s+ms\s+[\d.]+ \(empty node 24/);
-      const written = JSON.parse(readFileSync(results, 'utf8')) as Record<string, { figures: unknown[] }>;
-      expect(Object.keys(written)).toEqual([name]);
-      expect(written[name]!.figures.length).toBeGreaterThan(0);
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
-  }, 120_000);
 });
 
 describe("README.md's adoption guide", () => {

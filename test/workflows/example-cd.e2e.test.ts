@@ -2,6 +2,7 @@
 // the reusable cd.yml: the bump commits through the GitHub API, Argo CD syncs that commit, and
 // the endpoint serves the model that was asked for.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { scaled } from '../helpers/timeouts.js';
 import { readInferenceService } from '../pipeline/model-cluster.js';
 import { ask, trainExampleModel, uploadModel, type TrainedModel } from './churn-model.js';
 import { exportConsumer } from './export.js';
@@ -30,7 +31,7 @@ describe('examples/model-repo cd.yml under act', () => {
       githubApiUrl: standIns.github.apiUrl,
       repository: EXAMPLE_REPOSITORY,
     });
-  }, 600_000);
+  }, scaled(600_000));
 
   afterAll(async () => {
     await Promise.all([harness?.stop(), standIns?.stop()]);

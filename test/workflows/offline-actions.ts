@@ -11,8 +11,9 @@ import { repoRoot } from '../helpers/paths.js';
  * loudly otherwise, so a step that should have been skipped cannot pass unnoticed; then it
  * records what it was asked in MLOPS_OFFLINE_ACTIONS_RECORD.
  *
- * actions/checkout is the exception: act copies the working directory for it and never fetches
- * it (isLocalCheckout, pkg/runner/step_action_remote.go).
+ * actions/checkout of the repository itself is never fetched: act copies the working directory
+ * for it (isLocalCheckout, pkg/runner/step_action_remote.go). A checkout of another repository or
+ * ref (the GHES variants' self-checkout) is fetched, and resolves to the `checkout` stand-in.
  */
 export const OFFLINE_ACTIONS_DIR = join(repoRoot, 'test', 'workflows', 'offline-actions');
 
@@ -22,7 +23,8 @@ export type OfflineAction =
   | 'trivy-action'
   | 'amazon-ecr-login'
   | 'setup-buildx-action'
-  | 'build-push-action';
+  | 'build-push-action'
+  | 'checkout';
 
 /** Every `owner/repo@<sha>` the exported workflows pin, mapped to its stand-in. */
 export function offlineActionMappings(exportDir: string): string[] {
@@ -32,7 +34,7 @@ export function offlineActionMappings(exportDir: string): string[] {
     for (const match of readFileSync(join(workflows, file), 'utf8').matchAll(
       /^\s*(?:-\s+)?uses:\s+([\w.-]+\/[\w.-]+)(?:\/[^@\s]*)?@([0-9a-f]{40})\b/gm,
     )) {
-      if (match[1] !== 'actions/checkout') pins.add(`${match[1]}@${match[2]}`);
+      pins.add(`${match[1]}@${match[2]}`);
     }
   }
   return [...pins].sort().map((pin) => {

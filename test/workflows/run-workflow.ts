@@ -33,11 +33,12 @@
  *   `if: always()` dependent (NewPlanExecutor…handleFailure, pkg/runner/runner.go): tests do not
  *   assert those; the policy tests (test/policy) keep covering them.
  */
-import { spawn } from 'node:child_process';
+import { spawnOwned } from '../helpers/service.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { node24, stackDir, stackTool } from '../helpers/paths.js';
+import { scaled } from '../helpers/timeouts.js';
 import { parseActLog, type JobRun, type StepRun } from './act-log.js';
 import { exportSelf, SELF_REF, SELF_REPOSITORY } from './export.js';
 import { offlineActionMappings, type OfflineAction } from './offline-actions.js';
@@ -80,7 +81,7 @@ export interface WorkflowRun {
   jobs: JobRun[];
   /** The JSON log of the run, for a failure message. */
   log: string;
-  /** The job whose id (in its own workflow) or act key is `id`. Throws when it never started. */
+  /** The job whose id (in its own workflow) or act key is `id` (the one with steps, when several). Throws when it never started. */
   job(id: string): JobRun;
   /** A Main step of a job, by step id. Throws when it never ran (a skipped step is reported as such). */
   step(job: string, id: string): StepRun;
@@ -155,6 +156,8 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
     ...context.oidc.runnerEnv(runId),
     MLOPS_OFFLINE_ACTIONS_EXPECTED: (options.standIns ?? []).join(' '),
     MLOPS_OFFLINE_ACTIONS_RECORD: join(dir, 'offline-actions.jsonl'),
+    // What the checkout stand-in copies for a checkout of your-org/mlops-actions.
+    MLOPS_CHECKOUT_SOURCE: context.self,
     MLOPS_SETUP_PYTHON: stackPython(),
     ...(options.pythonEnv ? { MLOPS_SETUP_PYTHON_ENV: stackEnv(options.pythonEnv) } : {}),
     ...(options.env ?? {}),
@@ -192,7 +195,7 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
   const node24Bin = join(node24(), '..');
   const { exitCode, log } = await runAct(args, {
     cwd: options.workdir,
-    timeoutMs: options.timeoutMs ?? 300_000,
+    timeoutMs: options.timeoutMs ?? scaled(300_000),
     env: {
       PATH: `${node24Bin}:${BASE_PATH}`,
       HOME: home,
@@ -204,8 +207,11 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   writeFileSync(join(dir, 'act.log'), log);
   const jobs = parseActLog(log);
+  // A caller's job and its reusable workflow's job can share an id (promote calls promote.yml's
+  // promote): the one that ran steps is meant.
   const findJob = (id: string) => {
-    const job = jobs.find((candidate) => candidate.id === id || candidate.key === id);
+    const matching = jobs.filter((candidate) => candidate.id === id || candidate.key === id);
+    const job = matching.find((candidate) => candidate.steps.length > 0) ?? matching[0];
     if (!job) throw new Error(`job ${id} did not run; jobs: ${jobs.map((each) => each.key).join(', ')}`);
     return job;
   };
@@ -268,11 +274,10 @@ function runAct(
 ): Promise<{ exitCode: number; log: string }> {
   mkdirSync(options.env.TMPDIR!, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(stackTool('act'), args, {
+    // owned: registered for the run's teardown even if a jest timeout abandons this wait
+    const child = spawnOwned(stackTool('act'), args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));

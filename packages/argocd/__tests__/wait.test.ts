@@ -6,6 +6,7 @@ import { ArgoCdError } from '../src/errors.js';
 import type { Expectation } from '../src/evaluator.js';
 import type { Application } from '../src/types.js';
 import { Waiter, type WaitOptions } from '../src/wait.js';
+import { scaled } from '../../../test/helpers/timeouts.js';
 
 // The watcher with an in-memory client: how stream events, polls and sync requests interleave.
 
@@ -30,6 +31,11 @@ function app(
 class FakeClient {
   polls: Application[] = [];
   syncs: SyncRequest[] = [];
+  /** For each sync, the resourceVersion of the last stream event the waiter had been given by then. */
+  syncedAfter: (string | undefined)[] = [];
+  private delivered?: string;
+  /** True while the stream waits for the test's next item: the waiter has handled all before it. */
+  watching = false;
   private queue: (StreamItem | Error)[] = [];
   private wake?: () => void;
   pollAnswer?: Application;
@@ -55,6 +61,7 @@ class FakeClient {
 
   async sync(_app: unknown, request: SyncRequest): Promise<Application> {
     this.syncs.push(request);
+    this.syncedAfter.push(this.delivered);
     return app(0);
   }
 
@@ -62,21 +69,25 @@ class FakeClient {
     for (;;) {
       while (this.queue.length === 0) {
         if (options.signal?.aborted) return;
+        this.watching = true;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           options.signal?.addEventListener('abort', () => resolve(), { once: true });
         });
       }
+      this.watching = false;
       const next = this.queue.shift()!;
       if (next instanceof Error) throw next;
+      if (next.kind === 'event') this.delivered = next.event.application.metadata?.resourceVersion;
       yield next;
     }
   }
 }
 
-/** Lets the waiter run until `condition` holds (bounded, so a bug fails instead of hanging). */
+/** Lets the waiter run until `condition` holds (with a deadline, so a bug fails instead of hanging). */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  const deadline = Date.now() + scaled(5_000);
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   expect(condition()).toBe(true);
 }
 
@@ -94,7 +105,7 @@ function waiter(client: FakeClient, initial: Application, overrides: Partial<Wai
     app: { name: 'iris' },
     expectation,
     pollIntervalMs: 20,
-    timeoutMs: 5_000,
+    timeoutMs: scaled(5_000),
     refresh: 'none',
     refreshTimeoutMs: 1_000,
     sync: 'auto',
@@ -123,12 +134,16 @@ describe('Waiter', () => {
 
   it('sync: always on an auto-sync app posts one unpinned sync, only once Argo CD has seen the revision', async () => {
     const client = new FakeClient();
-    const { run } = waiter(client, app(5, { revision: OLD }), { sync: 'always' });
+    // OutOfSync already, but on the old revision: an unpinned sync now would re-apply the old commit.
+    const { run } = waiter(client, app(5, { revision: OLD, sync: 'OutOfSync' }), { sync: 'always' });
     const done = run();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The waiter decides on the initial state before its stream first waits: no sync by then.
+    await until(() => client.watching);
     expect(client.syncs).toEqual([]);
     client.emit(app(6, { sync: 'OutOfSync' }));
     await until(() => client.syncs.length === 1);
+    // By sequence, not by time: the sync came after the event showing our revision.
+    expect(client.syncedAfter).toEqual(['6']);
     client.emit(app(7, { sync: 'OutOfSync' }));
     client.emit(app(8));
     const result = await done;

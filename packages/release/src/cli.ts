@@ -1,6 +1,6 @@
 /**
- * The publish step of .github/workflows/release.yml, run as
- *   pnpm exec tsx packages/release/src/cli.ts
+ * The release steps of .github/workflows/release.yml, run from the committed bundle as
+ *   node packages/release/dist/index.js [--check]
  * with the workflow's environment: RELEASE_VERSION (vX.Y.Z), GITHUB_TOKEN (contents: write),
  * GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_SHA, and GITHUB_STEP_SUMMARY for the summary. Reads the
  * notes from CHANGELOG.md in the working directory. With --check it only validates the version
@@ -63,7 +63,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Publis
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
   const run = process.argv.includes('--check')
-    ? Promise.resolve(checkRelease(process.env)).then(({ version }) => console.log(`${version.tag}: notes found`))
+    ? Promise.resolve().then(() => console.log(`${checkRelease(process.env).version.tag}: notes found`))
     : main();
   run.catch((error: unknown) => {
     // Server messages may carry anything: no line of them may start a workflow command.
