@@ -16,8 +16,8 @@ const describeReal = REAL_ARGOCD_ENABLED ? describe : describe.skip;
 
 const STACK_START_MS = scaled(300_000);
 const DEPLOY_MS = scaled(180_000);
-/** One scenario: a deploy, a rollout, the action (≤ 120 s) and the CLI (≤ 60 s). */
-const SCENARIO_MS = scaled(480_000);
+/** One scenario: a deploy, a rollout, the action (≤ 360 s) and the CLI (≤ 60 s). */
+const SCENARIO_MS = scaled(600_000);
 const GITHUB_TOKEN = 'ghs_realArgoCdScenarioToken0000000000';
 const BOGUS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.bm90LWEtcmVhbC1zaWduYXR1cmU';
 
@@ -63,7 +63,8 @@ function waitAction(inputs: Record<string, string | boolean | undefined>, env: R
       ...inputs,
     },
     env,
-    timeoutMs: scaled(240_000),
+    // Beyond the longest `timeout` input a scenario gives (360s).
+    timeoutMs: scaled(420_000),
   });
 }
 
@@ -227,7 +228,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\ndata:\n  a: b\n';
       const pushed = gitops.commit(files, 'invalid manifest');
       // Argo CD 3.x retries an automated sync 5 times (5 s … 80 s backoff) before it ends Failed.
-      const result = await waitAction({ application: 'invalid', revision: pushed, timeout: '300s' });
+      const result = await waitAction({ application: 'invalid', revision: pushed, timeout: '360s' });
       expect(result.exitCode).toBe(1);
       expect(result.stdout).toMatch(/Retrying attempt #1/);
       expect(result.errors[0]).toMatch(/ended Failed.*Not_A_Valid_Name|Failed last sync attempt.*Not_A_Valid_Name/);
