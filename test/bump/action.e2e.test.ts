@@ -92,6 +92,33 @@ describe('bump-kserve-image bundle, commit-method git', () => {
     expect(again.stdout).toContain('already at the target');
   });
 
+  it("real users' files: a newName-only kustomize entry at its value is a no-op; pushgateway's tag bump changes the tag line only", async () => {
+    const corpus = (path: string) => readFileSync(join(repoRoot, 'test', 'fixtures', 'corpus', path), 'utf8');
+    const values = corpus('prometheus-community/helm-charts/charts/prometheus-pushgateway/values.yaml');
+    const remote = new LocalRemote({
+      'redis/kustomization.yaml': corpus('argoproj/argo-cd/manifests/base/redis/kustomization.yaml'),
+      'pushgateway/values.yaml': values,
+    });
+    remotes.push(remote);
+    const clone = remote.clone();
+    const head = remote.head();
+    const bump = (inputs: Record<string, string>) =>
+      runAction('bump-kserve-image', { inputs: { 'commit-method': 'git', path: clone, ...inputs }, cwd: clone });
+
+    const redis = { kustomization: 'redis/kustomization.yaml', 'kustomize-image-name': 'redis' };
+    const same = await bump({ ...redis, image: 'public.ecr.aws/docker/library/redis' });
+    expect(same.errors).toEqual([]);
+    expect(same.outputs.changed).toBe('false');
+    expect(remote.head()).toBe(head);
+
+    const helm = await bump({
+      'helm-values': 'pushgateway/values.yaml',
+      image: 'quay.io/prometheus/pushgateway:v1.11.0',
+    });
+    expect(helm.errors).toEqual([]);
+    expect(remote.show('pushgateway/values.yaml')).toBe(values.replace('\n  tag: ""\n', '\n  tag: "v1.11.0"\n'));
+  });
+
   it('dry-run prints the diff and pushes nothing; CRLF file stays CRLF', async () => {
     const remote = gitopsRepo();
     const clone = remote.clone();

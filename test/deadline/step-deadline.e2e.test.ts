@@ -3,13 +3,14 @@
 // error naming its timeout instead of hanging on per-request timeouts and retries.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { runAction } from '../helpers/run-action.js';
+import { scaled } from '../helpers/timeouts.js';
 import { startSilentServer } from '../helpers/upstream.js';
 
 const STEP_TIMEOUT = '4s';
 const STEP_TIMEOUT_MS = 4_000;
 // The bundle is killed well after its timeout plus start-up, yet long before the per-request
 // timeouts (30 s an attempt, several attempts) would end it: a hang shows as `timedOut`.
-const KILL_AFTER_MS = STEP_TIMEOUT_MS * 5;
+const KILL_AFTER_MS = scaled(STEP_TIMEOUT_MS * 5);
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -36,16 +37,21 @@ describe(`with timeout: ${STEP_TIMEOUT} and an upstream that never answers`, () 
       'mlflow-gate-and-register',
       (url: string) => ({ 'tracking-uri': url, 'model-name': 'iris', 'run-id': 'abc123', thresholds: THRESHOLDS }),
     ],
-  ])('%s stops at the timeout, saying so', async (action, inputs) => {
-    const server = await startSilentServer();
-    stop = server.stop;
-    const result = await runAction(action, {
-      inputs: { ...inputs(server.url), timeout: STEP_TIMEOUT },
-      timeoutMs: KILL_AFTER_MS,
-    });
-    expect(result.timedOut).toBe(false);
-    expect(result.exitCode).toBe(1);
-    expect(server.connections).toBeGreaterThan(0);
-    expect(result.errors).toEqual([expect.stringContaining(`the step's timeout (${STEP_TIMEOUT}) has passed`)]);
-  });
+  ])(
+    '%s stops at the timeout, saying so',
+    async (action, inputs) => {
+      const server = await startSilentServer();
+      stop = server.stop;
+      const result = await runAction(action, {
+        inputs: { ...inputs(server.url), timeout: STEP_TIMEOUT },
+        timeoutMs: KILL_AFTER_MS,
+      });
+      // Past the kill deadline the bundle was still running: it ignored its timeout.
+      expect(result.timedOut).toBe(false);
+      expect(result.exitCode).toBe(1);
+      expect(server.connections).toBeGreaterThan(0);
+      expect(result.errors).toEqual([expect.stringContaining(`the step's timeout (${STEP_TIMEOUT}) has passed`)]);
+    },
+    KILL_AFTER_MS + scaled(10_000),
+  );
 });

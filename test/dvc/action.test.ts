@@ -89,7 +89,7 @@ describe('dvc-push bundle: bad inputs fail at once, naming the input and the acc
     }
   });
 
-  it("fails when no remote is configured, instead of DVC's silent success", async () => {
+  it('fails when no remote is configured, before installing DVC, saying which input to set', async () => {
     const bare = makeRepo({ remote: false });
     try {
       const result = await dvcPush(bare.root, {});

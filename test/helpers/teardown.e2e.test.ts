@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 import { runOwned, type OwnedRun } from './service.js';
-import { newRunId, processesOf, RUN_VARIABLE } from './test-run.js';
+import { isRunning, newRunId, processesOf, RUN_VARIABLE } from './test-run.js';
 import { scaled } from './timeouts.js';
 
 // A child jest runs test/fixtures/teardown/*.fixture.ts: one file's beforeAll times out while its
@@ -22,15 +22,6 @@ function recorded(): { pid: number; what: string }[] {
       what: `${fixture} ${readFileSync(join(pids, fixture, pid), 'utf8')}`,
     })),
   );
-}
-
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
 }
 
 beforeAll(async () => {
@@ -52,7 +43,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   // whatever a failure here left behind goes too
-  for (const { pid } of recorded()) if (running(pid)) process.kill(pid, 'SIGKILL');
+  for (const { pid } of recorded()) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   rmSync(pids, { recursive: true, force: true });
 });
 
@@ -68,7 +59,7 @@ describe('a test run that times out in beforeAll and loses a worker', () => {
   });
 
   it('leaves none of them running once jest has exited', () => {
-    expect(recorded().filter(({ pid }) => running(pid))).toEqual([]);
+    expect(recorded().filter(({ pid }) => isRunning(pid))).toEqual([]);
     expect(processesOf(runId)).toEqual([]);
   });
 });

@@ -107,6 +107,12 @@ function statFields(pid: string): string[] | undefined {
   return stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
+/** Whether `pid` is a live process (a zombie, dead but not yet reaped by its parent, is not). */
+export function isRunning(pid: number): boolean {
+  const state = statFields(String(pid))?.[0];
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
 function groupOf(pid: number): number | undefined {
   const fields = statFields(String(pid));
   return fields ? Number(fields[2]) : undefined;

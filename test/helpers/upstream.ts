@@ -1,5 +1,5 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 
 export interface Upstream {
   /** http://127.0.0.1:<port> */
@@ -25,10 +25,9 @@ export async function startUpstream(
       res.writeHead(status, { 'content-type': type ?? 'text/plain' }).end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     get requests() {
       return requests;
     },
@@ -52,10 +51,9 @@ export async function startSilentServer(): Promise<{ url: string; connections: n
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     get connections() {
       return connections;
     },
@@ -64,4 +62,10 @@ export async function startSilentServer(): Promise<{ url: string; connections: n
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Listens on an ephemeral loopback port; the server's http:// URL. */
+async function listenOnLoopback(server: Server | TcpServer): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }

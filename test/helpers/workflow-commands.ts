@@ -58,18 +58,8 @@ function parseV2(line: string, known: (name: string) => boolean): Parsed | undef
   if (!message.startsWith('::')) return undefined;
   const end = message.indexOf('::', 2);
   if (end < 0) return undefined;
-  const info = message.slice(2, end);
-  const space = info.indexOf(' ');
-  const command = space < 0 ? info : info.slice(0, space);
-  if (!known(command)) return undefined;
-  const properties: Record<string, string> = {};
-  if (space >= 0) {
-    for (const pair of info.slice(space + 1).split(',')) {
-      const at = pair.indexOf('=');
-      if (at > 0) properties[pair.slice(0, at)] = unescape(pair.slice(at + 1), true);
-    }
-  }
-  return { command, properties, data: unescape(message.slice(end + 2), false) };
+  const parsed = commandInfo(message.slice(2, end), ',', known);
+  return parsed && { ...parsed, data: unescape(message.slice(end + 2), false) };
 }
 
 function parseLegacy(line: string, known: (name: string) => boolean): Parsed | undefined {
@@ -77,18 +67,29 @@ function parseLegacy(line: string, known: (name: string) => boolean): Parsed | u
   if (start < 0) return undefined;
   const close = line.indexOf(']', start);
   if (close < 0) return undefined;
-  const info = line.slice(start + 3, close);
+  const parsed = commandInfo(line.slice(start + 3, close), ';', known);
+  return parsed && { ...parsed, data: line.slice(close + 1) };
+}
+
+/** `name key=value<separator>key=value…`, for a registered name only. */
+function commandInfo(
+  info: string,
+  separator: string,
+  known: (name: string) => boolean,
+): Omit<Parsed, 'data'> | undefined {
   const space = info.indexOf(' ');
   const command = space < 0 ? info : info.slice(0, space);
   if (!known(command)) return undefined;
   const properties: Record<string, string> = {};
   if (space >= 0) {
-    for (const pair of info.slice(space + 1).split(';')) {
+    for (const pair of info.slice(space + 1).split(separator)) {
       const at = pair.indexOf('=');
-      if (at > 0) properties[pair.slice(0, at)] = pair.slice(at + 1);
+      // V2 escapes property values; the legacy form has no escaping.
+      if (at > 0)
+        properties[pair.slice(0, at)] = separator === ',' ? unescape(pair.slice(at + 1), true) : pair.slice(at + 1);
     }
   }
-  return { command, properties, data: line.slice(close + 1) };
+  return { command, properties };
 }
 
 function unescape(text: string, property: boolean): string {

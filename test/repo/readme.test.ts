@@ -23,7 +23,7 @@ interface Step {
 /** Where the README's scripts run: a file that must invoke them. Its bench command runs in readme-bench.e2e.test.ts. */
 const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
   './scripts/test.sh': { file: '.ci/run', invocation: 'exec ./scripts/test.sh' },
-  './scripts/pipeline.sh': { file: 'test/pipeline/script.test.ts', invocation: "'scripts', 'pipeline.sh'" },
+  './scripts/pipeline.sh': { file: 'test/pipeline/script.e2e.test.ts', invocation: "'scripts', 'pipeline.sh'" },
 };
 /** The adoption guide's rewrite, run below on a scratch copy of the repository. */
 const ADOPT_COMMAND = /^node scripts\/adopt\.mjs --org (\S+) --repo (\S+)$/;

@@ -21,7 +21,8 @@ const MINIMAL: Record<string, (url: string) => Record<string, string>> = {
     'inference-service': 'iris',
     'github-api-url': url,
   }),
-  'dvc-push': () => ({ 'working-directory': dvcRepo }),
+  // working-directory keeps its default (.): the step runs in the DVC repository, the workspace.
+  'dvc-push': () => ({}),
   'kserve-health-check': (url) => ({ url, model: 'iris', timeout: '1s' }),
   'mlflow-gate-and-register (run-id)': (url) => ({
     'tracking-uri': url,
@@ -43,7 +44,11 @@ describe('every action with all action.yml defaults present, as the runner passe
     const action = name.split(' ')[0]!;
     const url = `http://127.0.0.1:${await freePort()}`;
     expect(Object.keys(actionDefaults(action, { token: 't', repository: 'a/b', api_url: url }))).not.toEqual([]);
-    const result = await runAction(action, { inputs: MINIMAL[name]!(url), env: { GITHUB_API_URL: url } });
+    const result = await runAction(action, {
+      inputs: MINIMAL[name]!(url),
+      env: { GITHUB_API_URL: url },
+      cwd: action === 'dvc-push' ? dvcRepo : undefined,
+    });
     expect(result.exitCode).toBe(1);
     expect(result.errors).toHaveLength(1);
     // Past validation: the failure is about the unreachable upstream (or the empty DVC repository), not an input.

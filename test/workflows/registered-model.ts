@@ -1,4 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Deadline } from '../../packages/action-kit/src/http/index.js';
 import type { Logger } from '../../packages/action-kit/src/logger.js';
 import {
   MlflowRest,
@@ -60,7 +61,10 @@ export async function trainAndRegister(
       { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 },
     );
     const { run_id: runId } = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { run_id: string };
-    const rest = new MlflowRest({ trackingUri: new URL(mlflow.url) });
+    const rest = new MlflowRest({
+      trackingUri: new URL(mlflow.url),
+      deadline: Deadline.after(120_000, 'the registration'),
+    });
     const registry = new Registry(rest);
     const source = await resolveModelSource(rest, await getRun(rest, runId, 'run-id'), 'model', 3);
     const registration = await registerCandidate(

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '@mlops-actions/action-kit/logger';
+import { withInstallLock } from './install-lock.js';
 
 const run = promisify(execFile);
 
@@ -94,7 +95,8 @@ export function venvPython(dir: string): string {
  * and platform. Order: the tool cache (this machine), then the cross-job cache, then pip. A
  * virtualenv is tied to its absolute path, so it is always built and restored in place (the
  * tool-cache library's cacheDir copies, which would break it). A `.complete` marker beside the
- * folder, as the tool cache uses, says it finished; concurrent installs of one key take a lock.
+ * folder, as the tool cache uses, says it finished; concurrent installs of one key take an OS
+ * lock that dies with its holder (install-lock.ts).
  */
 export async function installDvc(options: InstallOptions): Promise<Installation> {
   const started = Date.now();
@@ -110,7 +112,13 @@ export async function installDvc(options: InstallOptions): Promise<Installation>
   });
   if (isComplete(dir, key)) return done('tool-cache');
 
-  return withLock(`${dir}.lock`, options.lockTimeoutMs ?? 600_000, options.logger, async () => {
+  const lock = {
+    python: options.python,
+    env: options.env,
+    timeoutMs: options.lockTimeoutMs ?? 600_000,
+    logger: options.logger,
+  };
+  return withInstallLock(`${dir}.install-lock`, lock, async () => {
     if (isComplete(dir, key)) return done('tool-cache');
     if (options.cache) {
       let restored = false;
@@ -170,41 +178,4 @@ function isComplete(dir: string, _key: string): boolean {
 
 function markComplete(dir: string, key: string): void {
   writeFileSync(`${dir}.complete`, `${key}\n`);
-}
-
-/** A lock folder; one left behind by a job that died is taken over once it is older than the timeout. */
-async function withLock<T>(path: string, timeoutMs: number, logger: Logger, fn: () => Promise<T>): Promise<T> {
-  mkdirSync(dirname(path), { recursive: true });
-  const deadline = Date.now() + timeoutMs;
-  let told = false;
-  for (;;) {
-    try {
-      mkdirSync(path);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = lockAge(path);
-      if (age !== undefined && age > timeoutMs) {
-        rmSync(path, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new InstallError(`Timed out waiting for another DVC installation (${path})`);
-      if (!told) logger.info(`Waiting for another job installing DVC into the same folder (${path})`);
-      told = true;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(path, { recursive: true, force: true });
-  }
-}
-
-function lockAge(path: string): number | undefined {
-  try {
-    return Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import type { Logger } from '@mlops-actions/action-kit/logger';
 import { MlflowRest, Registry, promote, type WireModelVersion } from '../src/index.js';
 
@@ -12,6 +13,7 @@ function registryAnswering(version: WireModelVersion) {
   let champion: string | undefined = '1';
   const rest = new MlflowRest({
     trackingUri: new URL('http://mlflow.test'),
+    deadline: Deadline.after(60_000, 'the test'),
     fetch: async (input, init) => {
       const url = new URL(String(input));
       const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200 });

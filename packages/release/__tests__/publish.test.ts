@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import { memoryLogger } from '@mlops-actions/action-kit/logger';
 import { GitHubClient } from '@mlops-actions/github';
 import { FakeGitHub } from '../../../test/fakes/github/server.js';
@@ -21,7 +22,12 @@ beforeEach(async () => {
   history.tag('v1.1.0', v110, true);
   history.tag('v1', v110);
   fake = await FakeGitHub.start(TOKEN, { 'acme/mlops-actions': { bare: history.remote.bare } });
-  github = new GitHubClient({ apiUrl: fake.apiUrl, token: TOKEN, http: { retry: { maxAttempts: 1 } } });
+  github = new GitHubClient({
+    apiUrl: fake.apiUrl,
+    token: TOKEN,
+    deadline: Deadline.after(60_000, 'the test'),
+    http: { retry: { maxAttempts: 1 } },
+  });
   repo = new ReleaseRepo(github, { owner: 'acme', name: 'mlops-actions' });
 });
 

@@ -7,12 +7,16 @@
  * and the CHANGELOG section, offline (the release workflow's first step, before the tests run).
  */
 import { appendFileSync, readFileSync } from 'node:fs';
+import { Deadline } from '@mlops-actions/action-kit/http';
 import { consoleLogger } from '@mlops-actions/action-kit/logger';
 import { GitHubClient, parseRepoName } from '@mlops-actions/github';
 import { releaseNotes } from './changelog.js';
 import { publishRelease, type PublishResult } from './publish.js';
 import { ReleaseRepo } from './refs.js';
 import { requireVersion, type Version } from './version.js';
+
+/** Every GitHub call of a release together; the publish job's timeout-minutes (10) is above it. */
+const BUDGET_MS = 5 * 60_000;
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();
@@ -49,6 +53,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Publis
   const github = new GitHubClient({
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     token: required(env, 'GITHUB_TOKEN'),
+    deadline: Deadline.after(BUDGET_MS, "the release's 5-minute budget"),
     logger,
   });
   try {

@@ -10,6 +10,7 @@ import { git } from './gitops-repo.js';
 import { v2Payload } from '../workflows/churn-model.js';
 import { runPipeline, type PipelineResult } from './pipeline.js';
 import { APP_PATH, BUCKET, MANIFEST_FILE, MODEL, startStandIns, type StandIns } from './stand-ins.js';
+import { scaled } from '../helpers/timeouts.js';
 
 describe('local pipeline: baseline deployed, worse model refused, better model replaces it', () => {
   let standIns: StandIns | undefined;
@@ -19,7 +20,7 @@ describe('local pipeline: baseline deployed, worse model refused, better model r
   beforeAll(async () => {
     standIns = await startStandIns();
     result = await runPipeline({ standIns, summaries, rows: 2000, requests: 20 });
-  }, 300_000);
+  }, scaled(300_000));
 
   afterAll(async () => {
     await standIns?.stop();

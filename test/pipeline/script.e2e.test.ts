@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
+import { scaled } from '../helpers/timeouts.js';
 
 const SCRIPT = join(repoRoot, 'scripts', 'pipeline.sh');
 const folders: string[] = [];
@@ -41,7 +42,7 @@ async function runScript(args: string[], interruptWhen?: RegExp): Promise<Script
     }
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const giveUp = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 270_000);
+  const giveUp = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), scaled(270_000));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(giveUp);
   return { code, stdout, stderr, leftovers: await processesMarked(marker) };
@@ -76,37 +77,49 @@ function summariesFolder(): string {
 }
 
 describe('scripts/pipeline.sh', () => {
-  it('runs the three rounds, prints the report, writes the summaries and stops everything', async () => {
-    const summaries = summariesFolder();
-    const run = await runScript(['--rows', '2000', '--requests', '5', '--summaries', summaries]);
-    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(run.stdout).toContain('Pipeline report');
-    expect(run.stdout).toMatch(/round 2-worse: blocked by the gate/);
-    expect(run.stdout).toMatch(/aliases: .*champion -> 2/);
-    expect(run.stdout).toMatch(/deployed: commit [0-9a-f]{40} serving s3:\/\//);
-    const index = readFileSync(join(summaries, 'index.md'), 'utf8');
-    const linked = [...index.matchAll(/\]\(([^)]+\.md)\)/g)].map((match) => match[1]!);
-    expect(linked.length).toBeGreaterThan(0);
-    for (const summary of linked) expect(existsSync(join(summaries, summary))).toBe(true);
-    expect(run.leftovers).toEqual([]);
-  }, 300_000);
+  it(
+    'runs the three rounds, prints the report, writes the summaries and stops everything',
+    async () => {
+      const summaries = summariesFolder();
+      const run = await runScript(['--rows', '2000', '--requests', '5', '--summaries', summaries]);
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout).toContain('Pipeline report');
+      expect(run.stdout).toMatch(/round 2-worse: blocked by the gate/);
+      expect(run.stdout).toMatch(/aliases: .*champion -> 2/);
+      expect(run.stdout).toMatch(/deployed: commit [0-9a-f]{40} serving s3:\/\//);
+      const index = readFileSync(join(summaries, 'index.md'), 'utf8');
+      const linked = [...index.matchAll(/\]\(([^)]+\.md)\)/g)].map((match) => match[1]!);
+      expect(linked.length).toBeGreaterThan(0);
+      for (const summary of linked) expect(existsSync(join(summaries, summary))).toBe(true);
+      expect(run.leftovers).toEqual([]);
+    },
+    scaled(300_000),
+  );
 
-  it('stops the stand-ins and exits 130 on Ctrl-C in the middle of a round', async () => {
-    const summaries = summariesFolder();
-    const run = await runScript(
-      ['--rows', '2000', '--requests', '5', '--summaries', summaries],
-      /\[1-baseline\] bump manifest: passed/,
-    );
-    expect(run.code).toBe(130);
-    expect(run.stderr).toContain('SIGINT: stopping the stand-ins');
-    expect(run.stdout).not.toContain('Pipeline report');
-    expect(run.leftovers).toEqual([]);
-  }, 300_000);
+  it(
+    'stops the stand-ins and exits 130 on Ctrl-C in the middle of a round',
+    async () => {
+      const summaries = summariesFolder();
+      const run = await runScript(
+        ['--rows', '2000', '--requests', '5', '--summaries', summaries],
+        /\[1-baseline\] bump manifest: passed/,
+      );
+      expect(run.code).toBe(130);
+      expect(run.stderr).toContain('SIGINT: stopping the stand-ins');
+      expect(run.stdout).not.toContain('Pipeline report');
+      expect(run.leftovers).toEqual([]);
+    },
+    scaled(300_000),
+  );
 
-  it('refuses a bad argument before starting anything', async () => {
-    const run = await runScript(['--rows', 'many']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--rows must be an integer of at least 200, got many');
-    expect(run.leftovers).toEqual([]);
-  }, 120_000);
+  it(
+    'refuses a bad argument before starting anything',
+    async () => {
+      const run = await runScript(['--rows', 'many']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--rows must be an integer of at least 200, got many');
+      expect(run.leftovers).toEqual([]);
+    },
+    scaled(120_000),
+  );
 });
