@@ -212,7 +212,7 @@ export function argocdAppWait(
         args.token ?? argo.ciToken,
       ])
       .concat(['--config', join(config, 'config')]),
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: config } },
+    { env: { ...process.env, HOME: config } },
   );
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
