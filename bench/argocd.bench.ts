@@ -35,16 +35,17 @@ function syncedOn(sim: ArgoCdSimulator, sha: string, healthy: boolean): Promise<
   });
 }
 
-async function detectionLatency(stream: boolean): Promise<number[]> {
+/** Exported for bench/argocd-real.bench.ts, which sets its figures beside the real server's. */
+export async function detectionLatency(stream: boolean, runs = LATENCY_RUNS): Promise<number[]> {
   const samples: number[] = [];
-  for (let run = 0; run < LATENCY_RUNS; run++) {
+  for (let run = 0; run < runs; run++) {
     const sim = await startArgoCdSimulator({ pollingIntervalMs: POLLING_INTERVAL_MS });
     try {
       sim.deployedApp('iris');
       const pushed = sim.push();
       // Long enough for the action to be waiting on health when the app turns Healthy, and spread
       // over a poll interval so the final state falls at every phase of the polling cycle.
-      sim.cluster.plan(sim.git.manifestsOf(pushed)!, { progressingMs: 600 + (run / LATENCY_RUNS) * 1000 });
+      sim.cluster.plan(sim.git.manifestsOf(pushed)!, { progressingMs: 600 + (run / runs) * 1000 });
       const final = syncedOn(sim, pushed, true);
       const result = await runWait(sim, {
         revision: pushed,

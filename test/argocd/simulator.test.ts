@@ -279,13 +279,23 @@ describe('Argo CD simulator: operations', () => {
     });
   });
 
-  it('sets SyncError after a failed auto-sync and does not retry the same revision', async () => {
+  it('retries a failed auto-sync 5 times (Running meanwhile), then sets SyncError and leaves the revision', async () => {
+    // Argo CD 3.x's backoff (5 s, 10 s … 80 s) on a clock 100x faster.
+    await sim.stop();
+    sim = await startArgoCdSimulator({ scale: 100, pollingIntervalMs: 18_000_000 });
+    sim.deployedApp('iris');
     const pushed = sim.push();
     sim.cluster.plan(sim.git.manifestsOf(pushed)!, { syncFails: 'admission webhook denied the request' });
     await call('/api/v1/applications/iris?refresh=normal');
+    await sim.until('the first retry', () => sim.controller.get('iris')!.operationState?.retryCount === 1);
+    expect(sim.controller.get('iris')!.operationState).toMatchObject({
+      phase: 'Running',
+      message: expect.stringMatching(/denied the request\. Retrying attempt #1 at /),
+    });
     await sim.until('the sync failing', () => sim.controller.get('iris')!.conditions.length > 0);
     const app = (await call('/api/v1/applications/iris')).body;
     expect(app.status.operationState.phase).toBe('Failed');
+    expect(app.status.operationState.message).toMatch(/denied the request \(retried 5 times\)\.$/);
     expect(app.status.conditions[0]).toMatchObject({
       type: 'SyncError',
       message: expect.stringContaining(`Failed last sync attempt to [${pushed}]`),

@@ -129,14 +129,16 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
     });
   });
 
-  it('fails fast when the sync operation for the revision fails, with the operation message', async () => {
-    await withSimulator(SLOW_GIT, async (sim) => {
+  it('fails when the automated sync of the revision fails for good, with the operation message', async () => {
+    // Argo CD 3.x retries it 5 times first (5 s … 80 s backoff): a clock 100x faster.
+    await withSimulator({ pollingIntervalMs: 18_000_000, scale: 100 }, async (sim) => {
       sim.deployedApp('iris');
       const pushed = sim.push();
       plan(sim, pushed, { syncFails: 'admission webhook "validation.kserve.io" denied the request' });
       const result = await runWait(sim, { revision: pushed, timeout: '10m' });
       expect(result.exitCode).toBe(1);
       expect(result.errors[0]).toMatch(/ended Failed.*denied the request|SyncError/);
+      expect(result.stdout).toMatch(/Retrying attempt #1/);
       expect(result.outputs['operation-phase']).toBe('Failed');
     });
   });

@@ -14,6 +14,8 @@ export interface ServiceSpec {
   /** Path polled with GET until it answers; the service is ready when `isReady` says so. */
   readyPath: string;
   isReady?: (status: number) => boolean;
+  /** Replaces the GET of `readyPath`, for a peer that speaks HTTPS or no HTTP at all. */
+  probe?: (port: number) => Promise<boolean>;
   /** Default 60 s; stretched by scaled(). */
   startTimeoutMs?: number;
 }
@@ -21,6 +23,8 @@ export interface ServiceSpec {
 export interface Service {
   name: string;
   port: number;
+  /** The process started (the leader of its group). */
+  pid: number | undefined;
   /** http://127.0.0.1:<port> */
   url: string;
   logs(): string;
@@ -155,14 +159,21 @@ export async function startService(spec: ServiceSpec): Promise<Service> {
   child.once('error', (error) => (ended = `could not be started (${error.message})`));
 
   const url = `http://127.0.0.1:${port}`;
-  const service: Service = { name: spec.name, port, url, logs: () => logs, stop: () => stopOwned(child) };
+  const service: Service = {
+    name: spec.name,
+    port,
+    pid: child.pid,
+    url,
+    logs: () => logs,
+    stop: () => stopOwned(child),
+  };
   try {
     const startTimeoutMs = scaled(spec.startTimeoutMs ?? 60_000);
     const deadline = Date.now() + startTimeoutMs;
     const isReady = spec.isReady ?? ((status: number) => status < 500);
     while (Date.now() < deadline) {
       if (ended) throw new Error(`${spec.name} ${ended} before it was ready:\n${tail(logs)}`);
-      if (await answers(`${url}${spec.readyPath}`, isReady)) return service;
+      if (await (spec.probe ? spec.probe(port) : answers(`${url}${spec.readyPath}`, isReady))) return service;
       await delay(150);
     }
     throw new Error(

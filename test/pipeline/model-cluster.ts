@@ -177,7 +177,7 @@ export class ModelServingCluster implements ClusterState {
     const folder = mkdtempSync(join(tmpdir(), 'predictor-'));
     let service: Service | undefined;
     try {
-      await this.fetchModel(spec.storageUri, join(folder, 'model.joblib'));
+      await fetchModel(this.options.s3, spec.storageUri, join(folder, 'model.joblib'));
       service = await startPredictor(folder, spec);
       if (id !== this.rollout) throw new Error('superseded by a newer rollout');
       const old = this.predictor;
@@ -202,40 +202,6 @@ export class ModelServingCluster implements ClusterState {
     }
   }
 
-  /**
-   * What KServe's storage initializer does: storageUri is either the model file itself, or a
-   * folder (a prefix) holding an MLflow model (MLmodel), which is converted to model.joblib.
-   */
-  private async fetchModel(storageUri: string, path: string): Promise<void> {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(storageUri);
-    if (!match) throw new Error(`storageUri ${storageUri} is not an s3://bucket/key URI`);
-    const [, bucket, key] = match as unknown as [string, string, string];
-    try {
-      const object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      writeFileSync(path, await object.Body!.transformToByteArray());
-      return;
-    } catch (error) {
-      if (!(error instanceof NoSuchKey)) throw error;
-    }
-    const prefix = `${key.replace(/\/$/, '')}/`;
-    const listed = await this.options.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
-    const keys = (listed.Contents ?? []).map((object) => object.Key!);
-    if (!keys.includes(`${prefix}MLmodel`))
-      throw new Error(
-        `the specified key does not exist: ${storageUri} is neither a model file nor an MLflow model folder`,
-      );
-    const folder = join(dirname(path), 'mlflow-model');
-    for (const objectKey of keys) {
-      const object = await this.options.s3.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey }));
-      const target = join(folder, objectKey.slice(prefix.length));
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, await object.Body!.transformToByteArray());
-    }
-    await promisify(execFile)(venvBin('mlflow', 'python'), [MLFLOW_TO_JOBLIB, folder, path], {
-      env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
-    });
-  }
-
   private async retire(predictor: ModelServingCluster['predictor']): Promise<void> {
     if (!predictor) return;
     await predictor.service.stop();
@@ -243,12 +209,49 @@ export class ModelServingCluster implements ClusterState {
   }
 }
 
+/** No object and no MLflow model folder at a storageUri (yet: the storage initializer retries). */
+export class ModelNotFound extends Error {}
+
+/**
+ * What KServe's storage initializer does: storageUri is either the model file itself, or a
+ * folder (a prefix) holding an MLflow model (MLmodel), which is converted to model.joblib.
+ */
+export async function fetchModel(s3: S3Client, storageUri: string, path: string): Promise<void> {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(storageUri);
+  if (!match) throw new Error(`storageUri ${storageUri} is not an s3://bucket/key URI`);
+  const [, bucket, key] = match as unknown as [string, string, string];
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    writeFileSync(path, await object.Body!.transformToByteArray());
+    return;
+  } catch (error) {
+    if (!(error instanceof NoSuchKey)) throw error;
+  }
+  const prefix = `${key.replace(/\/$/, '')}/`;
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const keys = (listed.Contents ?? []).map((object) => object.Key!);
+  if (!keys.includes(`${prefix}MLmodel`))
+    throw new ModelNotFound(
+      `the specified key does not exist: ${storageUri} is neither a model file nor an MLflow model folder`,
+    );
+  const folder = join(dirname(path), 'mlflow-model');
+  for (const objectKey of keys) {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey }));
+    const target = join(folder, objectKey.slice(prefix.length));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, await object.Body!.transformToByteArray());
+  }
+  await promisify(execFile)(venvBin('mlflow', 'python'), [MLFLOW_TO_JOBLIB, folder, path], {
+    env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
+  });
+}
+
 /**
  * KServe's Python model server over `folder`/model.joblib (test/fixtures/kserve/sklearn_server.py,
  * KServe's scikit-learn server), on loopback; the model reports the storageUri as its version, so
  * every answer says which artifact produced it.
  */
-function startPredictor(folder: string, spec: InferenceServiceSpec): Promise<Service> {
+export function startPredictor(folder: string, spec: InferenceServiceSpec): Promise<Service> {
   return startKServeScript({
     name: `predictor ${spec.name}`,
     script: SKLEARN_SERVER,

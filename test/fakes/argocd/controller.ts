@@ -80,7 +80,16 @@ export interface ControllerOptions {
   refreshDelayMs?: number;
   /** How long a sync operation runs, simulated ms. Default 100. */
   syncDurationMs?: number;
+  /**
+   * How often a failed automated sync is retried before it ends Failed. Default 5: Argo CD 3.x
+   * gives an automated operation `retry.limit: 5` when the app sets no retry policy, and retries
+   * after 5 s, 10 s, 20 s… (backoff factor 2, at most 3 min), phase Running meanwhile.
+   */
+  autoSyncRetryLimit?: number;
 }
+
+const RETRY_BASE_MS = 5_000;
+const RETRY_MAX_MS = 180_000;
 
 export const DEFAULT_NAMESPACE = 'argocd';
 
@@ -96,7 +105,13 @@ export class ArgoCdController {
     readonly clock: SimClock,
     options: ControllerOptions = {},
   ) {
-    this.options = { pollingIntervalMs: 180_000, refreshDelayMs: 50, syncDurationMs: 100, ...options };
+    this.options = {
+      pollingIntervalMs: 180_000,
+      refreshDelayMs: 50,
+      syncDurationMs: 100,
+      autoSyncRetryLimit: 5,
+      ...options,
+    };
   }
 
   get pollingIntervalMs(): number {
@@ -292,8 +307,18 @@ export class ArgoCdController {
         message: outcome.message,
       })),
     };
-    if (outcome.ok) this.endOperation(record, now, 'Succeeded', outcome.message);
-    else this.endOperation(record, now, 'Failed', `one or more objects failed to apply, reason: ${outcome.message}`);
+    const failure = `one or more objects failed to apply, reason: ${outcome.message}`;
+    if (!outcome.ok && state.operation.initiatedBy.automated && state.retryCount < this.options.autoSyncRetryLimit) {
+      // Still Running: the same operation is applied again after the backoff.
+      state.retryCount++;
+      const retryAt = now + Math.min(RETRY_BASE_MS * 2 ** (state.retryCount - 1), RETRY_MAX_MS);
+      state.message = `${failure}. Retrying attempt #${state.retryCount} at ${this.clock.iso(retryAt)}.`;
+      record.operationEndsAt = retryAt;
+    } else if (outcome.ok) this.endOperation(record, now, 'Succeeded', outcome.message);
+    else {
+      const retried = state.retryCount > 0 ? ` (retried ${state.retryCount} times).` : '';
+      this.endOperation(record, now, 'Failed', `${failure}${retried}`);
+    }
     // The controller compares again right after an operation (reconciledAt >= finishedAt).
     this.compareAfterOperation(record, now);
     return true;

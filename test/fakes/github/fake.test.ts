@@ -192,4 +192,14 @@ describe('GitHub API fake', () => {
     await expect(commitOnBranch(head, 'main', 'z.txt', 'z')).rejects.toThrow();
     expect(git(remote.bare, 'rev-parse', 'main~1')).toBe(head);
   });
+
+  it('compares two commits from the commit graph, 404 for an unknown one', async () => {
+    const head = remote.head();
+    const parent = git(remote.bare, 'rev-parse', `${head}~1`);
+    const ahead = await call('GET', `/repos/acme/gitops/compare/${parent}...${head}`);
+    expect(ahead).toMatchObject({ status: 200, body: { status: 'ahead', ahead_by: 1, behind_by: 0 } });
+    const behind = await call('GET', `/repos/acme/gitops/compare/${head}...${parent}`);
+    expect(behind.body).toMatchObject({ status: 'behind', ahead_by: 0, behind_by: 1 });
+    expect((await call('GET', `/repos/acme/gitops/compare/${head}...${'f'.repeat(40)}`)).status).toBe(404);
+  });
 });

@@ -288,6 +288,22 @@ export class FakeGitHub {
       const content = bytes.toString('base64').replace(/.{60}/g, '$&\n');
       return [200, { sha: m[1], size: bytes.length, encoding: 'base64', content }];
     }
+    if (method === 'GET' && (m = /^\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec(rest))) {
+      const [base, head] = [m[1]!, m[2]!];
+      if (objectType(repo.bare, base) !== 'commit' || objectType(repo.bare, head) !== 'commit') throw notFound();
+      const [behindBy, aheadBy] = git('rev-list', '--left-right', '--count', `${base}...${head}`)
+        .split(/\s+/)
+        .map(Number);
+      const status =
+        aheadBy === 0 && behindBy === 0
+          ? 'identical'
+          : behindBy === 0
+            ? 'ahead'
+            : aheadBy === 0
+              ? 'behind'
+              : 'diverged';
+      return [200, { status, ahead_by: aheadBy, behind_by: behindBy, total_commits: aheadBy, commits: [], files: [] }];
+    }
     if (method === 'GET' && rest === '/commits') {
       const ref = query.get('sha') ?? repo.defaultBranch ?? 'main';
       const count = Math.min(100, Number(query.get('per_page') ?? 30));
