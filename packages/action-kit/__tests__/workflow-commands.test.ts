@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { mayHoldCommand, withCommandsStopped } from '../src/workflow-commands.js';
+import { runnerCommands } from '../../../test/helpers/workflow-commands.js';
+import { defuseCommands, mayHoldCommand, withCommandsStopped } from '../src/workflow-commands.js';
 
 describe('withCommandsStopped', () => {
   it('frames text with a stop token the text does not hold', () => {
@@ -14,5 +15,27 @@ describe('mayHoldCommand', () => {
     for (const text of ['::notice::x', 'diff\n   ::set-output name=a::b', 'a ##[warning]b'])
       expect(mayHoldCommand(text)).toBe(true);
     expect(mayHoldCommand('image: ghcr.io/acme/iris:1.5.0\n# a comment')).toBe(false);
+  });
+});
+
+describe('defuseCommands', () => {
+  const hostile = [
+    '::notice::x',
+    '   ::add-mask::secret',
+    '::stop-commands::t',
+    'a ##[warning]b',
+    '\t::set-output name=a::b',
+  ].join('\n');
+
+  it('leaves the runner nothing to act on, line for line', () => {
+    expect(runnerCommands(hostile).length).toBeGreaterThan(0);
+    const defused = defuseCommands(hostile);
+    expect(runnerCommands(defused)).toEqual([]);
+    expect(defused.split('\n')).toHaveLength(5);
+  });
+
+  it('changes nothing in text without a command form', () => {
+    const text = 'image: ghcr.io/acme/iris:1.5.0\nurl: http://a:b@host/x';
+    expect(defuseCommands(text)).toBe(text);
   });
 });

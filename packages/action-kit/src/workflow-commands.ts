@@ -21,3 +21,11 @@ export function withCommandsStopped(
   while (text.includes(token)) token = random();
   return `::stop-commands::${token}\n${text}\n::${token}::`;
 }
+
+/**
+ * `text` with every place the runner could read as a command broken by a zero-width space, for
+ * text that cannot be framed by stop-commands: a stream written piece by piece, a last error line.
+ */
+export function defuseCommands(text: string): string {
+  return text.replace(/^(\s*)::/gm, '$1:\u200b:').replace(/##\[/g, '#\u200b#[');
+}

@@ -12,6 +12,7 @@ import {
   consoleLogger,
 } from '@mlops-actions/action-kit/inputs';
 import { redactText } from '@mlops-actions/action-kit/http';
+import { defuseCommands } from '@mlops-actions/action-kit/workflow-commands';
 
 export interface CliStreams {
   stdout: NodeJS.WritableStream;
@@ -84,7 +85,7 @@ export function formatOutputs(outputs: Record<string, string>, json: boolean): s
 function redactingLogger(out: NodeJS.WritableStream, redact: (text: string) => string, debug: boolean): Logger {
   const stream = new Writable({
     write(chunk, _encoding, done) {
-      out.write(redact(String(chunk)).replace(/^(\s*)::/gm, '$1:\u200b:'));
+      out.write(defuseCommands(redact(String(chunk))));
       done();
     },
   });

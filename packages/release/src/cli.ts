@@ -9,6 +9,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Deadline } from '@mlops-actions/action-kit/http';
 import { consoleLogger } from '@mlops-actions/action-kit/logger';
+import { defuseCommands } from '@mlops-actions/action-kit/workflow-commands';
 import { GitHubClient, parseRepoName } from '@mlops-actions/github';
 import { releaseNotes } from './changelog.js';
 import { publishRelease, type PublishResult } from './publish.js';
@@ -72,7 +73,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
     : main();
   run.catch((error: unknown) => {
     // Server messages may carry anything: no line of them may start a workflow command.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/^\s*::/gm, ': :');
+    const message = defuseCommands(error instanceof Error ? error.message : String(error));
     process.stderr.write(`release failed: ${message}\n`);
     process.exitCode = 1;
   });
