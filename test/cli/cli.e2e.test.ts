@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { scaled } from '../helpers/timeouts.js';
 import { LocalRemote } from '../../packages/gitops/__tests__/git-helpers.js';
 import { TOKENS, startArgoCdSimulator, type ArgoCdSimulator } from '../fakes/argocd/index.js';
 import { TEST_TOOL_CACHE, makeRepo, type DvcRepo } from '../dvc/fixtures.js';
@@ -17,7 +18,7 @@ describe('mlops-actions kserve-health-check', () => {
   let kserve: Service;
   beforeAll(async () => {
     kserve = await startKServe({ models: ['echo'] });
-  }, 120_000);
+  }, scaled(120_000));
   afterAll(async () => kserve?.stop());
 
   it('passes on the right answer and exits 1 on a wrong one', async () => {
@@ -107,30 +108,33 @@ describe('mlops-actions mlflow-gate-and-register', () => {
       runs: [{ name: 'candidate', metrics: { accuracy: 0.9 } }],
     });
     runId = logged.runs[0]!.run_id;
-  }, 240_000);
+  }, scaled(240_000));
   afterAll(async () => server?.stop());
 
-  it('gates and registers from a --config file, provenance linking the job', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const config = join(mkdtempSync(join(tmpdir(), 'cli-mlflow-')), 'gate.yaml');
-    writeFileSync(
-      config,
-      `tracking-uri: ${server.url}\nmodel-name: cli-model\nthresholds:\n  accuracy: {threshold: 0.8, greater_is_better: true}\n`,
-    );
-    const result = await runCli(['mlflow-gate-and-register', '--config', config, '--run-id', runId], {
-      env: { CI_JOB_URL: 'https://gitlab.example.com/acme/model/-/jobs/78' },
-      timeoutMs: 120_000,
-    });
-    expect(result.stderr).not.toContain('error:');
-    expect(result.exitCode).toBe(0);
-    expect(result.outputs).toMatchObject({
-      passed: 'true',
-      version: '1',
-      'model-uri': 'models:/cli-model/1',
-      'run-id': runId,
-    });
-  });
+  it(
+    'gates and registers from a --config file, provenance linking the job',
+    async () => {
+      const { mkdtempSync, writeFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const config = join(mkdtempSync(join(tmpdir(), 'cli-mlflow-')), 'gate.yaml');
+      writeFileSync(
+        config,
+        `tracking-uri: ${server.url}\nmodel-name: cli-model\nthresholds:\n  accuracy: {threshold: 0.8, greater_is_better: true}\n`,
+      );
+      const result = await runCli(['mlflow-gate-and-register', '--config', config, '--run-id', runId], {
+        env: { CI_JOB_URL: 'https://gitlab.example.com/acme/model/-/jobs/78' },
+      });
+      expect(result.stderr).not.toContain('error:');
+      expect(result.exitCode).toBe(0);
+      expect(result.outputs).toMatchObject({
+        passed: 'true',
+        version: '1',
+        'model-uri': 'models:/cli-model/1',
+        'run-id': runId,
+      });
+    },
+    scaled(120_000),
+  );
 });
 
 describe('mlops-actions dvc-push', () => {
@@ -140,16 +144,19 @@ describe('mlops-actions dvc-push', () => {
   });
   afterAll(() => repo.cleanup());
 
-  it('pushes to the directory remote and reports the files', async () => {
-    // The working directory is the workspace, as in a CI job's checkout.
-    const result = await runCli(['dvc-push', '--summary', '-'], {
-      cwd: repo.root,
-      env: { MLOPS_TOOL_CACHE: TEST_TOOL_CACHE, DVC_NO_ANALYTICS: '1' },
-      timeoutMs: 400_000,
-    });
-    expect(result.stderr).not.toContain('error:');
-    expect(result.exitCode).toBe(0);
-    expect(result.outputs).toMatchObject({ 'pushed-count': '5', remote: 'local', 'remote-url': repo.remoteDir });
-    expect(result.stdout).toContain('dvc push');
-  }, 420_000);
+  it(
+    'pushes to the directory remote and reports the files',
+    async () => {
+      // The working directory is the workspace, as in a CI job's checkout.
+      const result = await runCli(['dvc-push', '--summary', '-'], {
+        cwd: repo.root,
+        env: { MLOPS_TOOL_CACHE: TEST_TOOL_CACHE, DVC_NO_ANALYTICS: '1' },
+      });
+      expect(result.stderr).not.toContain('error:');
+      expect(result.exitCode).toBe(0);
+      expect(result.outputs).toMatchObject({ 'pushed-count': '5', remote: 'local', 'remote-url': repo.remoteDir });
+      expect(result.stdout).toContain('dvc push');
+    },
+    scaled(420_000),
+  );
 });

@@ -5,10 +5,10 @@
 // `$NAME` expanded in variable values; a job's dotenv report passed to the later stages; the
 // pipeline stops at the first failed job. (gitlab-ci-local needs Node >= 22 and a Git checkout of
 // the project; this covers what the example uses: stages, extends, default, rules, artifacts.reports.dotenv.)
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { spawnOwned } from '../helpers/service.js';
 
 type Vars = Record<string, string>;
 
@@ -85,7 +85,7 @@ function parseDotenv(text: string): Vars {
 }
 
 function runBash(script: string, cwd: string, env: Vars, timeoutMs: number): Promise<Omit<JobRun, 'name'>> {
-  const child = spawn('bash', ['-eo', 'pipefail', '-c', script], { cwd, env, detached: true });
+  const child = spawnOwned('bash', ['-eo', 'pipefail', '-c', script], { cwd, env });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { node24, repoRoot } from './paths.js';
+import { runOwned } from './service.js';
 
 export const CLI_BUNDLE = join(repoRoot, 'packages', 'cli', 'dist', 'index.js');
 
@@ -15,18 +15,16 @@ export interface CliResult {
 /** Runs the bundled CLI (packages/cli/dist) as a CI job would: argv, environment, working directory. */
 export async function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<CliResult> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
   for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
-  const child = spawn(node24(), [CLI_BUNDLE, ...args], { cwd: options.cwd ?? repoRoot, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  clearTimeout(timer);
+  // An owned process: a jest timeout (the test's scaled deadline) cannot leave it running.
+  const { exit, stdout, stderr } = await runOwned(node24(), [CLI_BUNDLE, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env,
+  });
+  const exitCode = typeof exit === 'number' ? exit : null;
   return { exitCode, stdout, stderr, outputs: parseOutputs(stdout) };
 }
 
