@@ -134,19 +134,15 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
           ].join('\n'),
         };
       },
-      async createApp(name, { automated = true } = {}) {
-        await argo.kube.must('POST', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`, {
-          apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Application',
-          metadata: { name, namespace: ARGOCD_NAMESPACE },
-          spec: {
-            project: PROJECT,
-            source: { repoURL, path: `apps/${name}`, targetRevision: repo.branch },
-            destination: { server: argo.server, namespace: MODEL_NAMESPACE },
-            syncPolicy: automated ? { automated: { prune: true } } : {},
-          },
-        });
-      },
+      createApp: (name, { automated = true } = {}) =>
+        createApplication(argo, {
+          name,
+          repoURL,
+          path: `apps/${name}`,
+          targetRevision: repo.branch,
+          namespace: MODEL_NAMESPACE,
+          automated,
+        }),
       getApp: (name) => api(`/api/v1/applications/${name}`),
       async waitApp(name, done, timeoutMs) {
         const deadline = Date.now() + timeoutMs;
@@ -169,13 +165,31 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
   }
 }
 
+/** An Application of the `models` project deploying a folder of a Git repository to `namespace`, auto-synced unless `automated` is false. */
+export async function createApplication(
+  argo: RealArgoCd,
+  app: { name: string; repoURL: string; path: string; targetRevision: string; namespace: string; automated?: boolean },
+): Promise<void> {
+  await argo.kube.must('POST', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`, {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: app.name, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      project: PROJECT,
+      source: { repoURL: app.repoURL, path: app.path, targetRevision: app.targetRevision },
+      destination: { server: argo.server, namespace: app.namespace },
+      syncPolicy: app.automated === false ? {} : { automated: { prune: true } },
+    },
+  });
+}
+
 /** A fitted scikit-learn model that always answers `label`, written to `path` (tiny_model.py). */
 export function writeTinyModel(path: string, label: number): void {
   execFileSync(venvBin('kserve', 'python'), [TINY_MODEL, path, String(label)]);
 }
 
 /** `git daemon` serving the repositories under `base` read-only on an ephemeral loopback port. */
-function serveGit(base: string): Promise<Service> {
+export function serveGit(base: string): Promise<Service> {
   return startService({
     name: 'git-daemon',
     command: 'git',

@@ -4,7 +4,8 @@
  * `stage` and `stepResult`/`executionTime` on a step's end (pkg/runner/step.go), `command`
  * `set-output` (name, arg) and `summary` (content) for $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY
  * (pkg/runner/step.go, command.go), `command: error` for ::error:: lines, and `jobResult` on a
- * job's end (pkg/runner/job_executor.go) or on a skipped job (pkg/runner/run_context.go).
+ * job's end (pkg/runner/job_executor.go) or on a skipped job (pkg/runner/run_context.go), and
+ * logrus's `time` on every line (RFC 3339, JSONFormatter's default).
  */
 export type Outcome = 'success' | 'failure' | 'skipped';
 
@@ -32,6 +33,8 @@ export interface JobRun {
   steps: StepRun[];
   /** The job summary: every step's summary in order. */
   summary: string;
+  /** From the job's first log line to its last (set-up and fetching of its actions included). */
+  durationMs: number;
 }
 
 interface Line {
@@ -48,6 +51,7 @@ interface Line {
   arg?: string;
   content?: string;
   msg?: string;
+  time?: string;
 }
 
 /** Steps of act's own bookkeeping, not of the workflow. */
@@ -56,6 +60,7 @@ const SETUP_STEPS = new Set(['Set up job', 'Complete job']);
 export function parseActLog(text: string): JobRun[] {
   const jobs = new Map<string, JobRun>();
   const open = new Map<string, StepRun>();
+  const firstSeen = new Map<JobRun, number>();
   for (const raw of text.split('\n')) {
     if (!raw.startsWith('{')) continue;
     let line: Line;
@@ -67,8 +72,13 @@ export function parseActLog(text: string): JobRun[] {
     if (!line.job) continue;
     let job = jobs.get(line.job);
     if (!job) {
-      job = { key: line.job, id: line.jobID ?? line.job, result: undefined, steps: [], summary: '' };
+      job = { key: line.job, id: line.jobID ?? line.job, result: undefined, steps: [], summary: '', durationMs: 0 };
       jobs.set(line.job, job);
+    }
+    const at = line.time ? Date.parse(line.time) : Number.NaN;
+    if (!Number.isNaN(at)) {
+      if (!firstSeen.has(job)) firstSeen.set(job, at);
+      job.durationMs = at - firstSeen.get(job)!;
     }
     if (line.jobResult) {
       job.result = line.jobResult;

@@ -42,9 +42,9 @@ describe('offlineActionMappings', () => {
 describe('parseActLog', () => {
   const line = (fields: Record<string, unknown>) =>
     JSON.stringify({ level: 'info', job: 'w.yml/a', jobID: 'a', ...fields });
-  it('gathers each step outcome, duration, outputs, summary and errors, and the job result', () => {
+  it('gathers each step outcome, duration, outputs, summary and errors, and the job result and duration', () => {
     const log = [
-      line({ step: 'Set up job', stepid: ['--setup-job'], stepResult: 'success' }),
+      line({ step: 'Set up job', stepid: ['--setup-job'], stepResult: 'success', time: '2026-12-07T22:00:01Z' }),
       line({ step: 'Say', stepID: ['s'], stage: 'Main', msg: '⭐ Run Main Say' }),
       line({ step: 'Say', stepID: ['s'], stage: 'Main', command: 'set-output', name: 'x', arg: '42' }),
       line({ step: 'Say', stepID: ['s'], stage: 'Main', command: 'summary', content: '### hi\n' }),
@@ -53,7 +53,7 @@ describe('parseActLog', () => {
       line({ step: 'Fail', stepID: ['1'], stage: 'Main', stepResult: 'failure', executionTime: 1e6 }),
       line({ step: 'Skip', stepID: ['2'], stage: 'Main', stepResult: 'skipped', level: 'debug' }),
       'not json',
-      line({ jobResult: 'failure' }),
+      line({ jobResult: 'failure', time: '2026-12-07T22:00:08Z' }),
     ].join('\n');
     const [job] = parseActLog(log);
     expect(job).toEqual({
@@ -61,6 +61,7 @@ describe('parseActLog', () => {
       id: 'a',
       result: 'failure',
       summary: '### hi\n',
+      durationMs: 7000,
       steps: [
         {
           id: 's',

@@ -8,6 +8,14 @@ import { repoRoot } from '../helpers/paths.js';
 import type { Service } from '../helpers/service.js';
 import { createGitOpsRepo, type GitOpsRepo } from '../pipeline/gitops-repo.js';
 import { startLocalArgoCd, type LocalArgoCd } from '../pipeline/local-argocd.js';
+import { startRealArgoCd } from '../real-argocd/stack.js';
+import { scaled } from '../helpers/timeouts.js';
+import {
+  deployThroughRealArgoCd,
+  type ArgoCdEnvironment,
+  type ArgoCdTier,
+  type GitOpsDeployment,
+} from './real-argocd.js';
 
 export const EXAMPLE_REPO = join(repoRoot, 'examples', 'model-repo');
 /** github.repository of the example's runs: its callers deploy to their own gitops/ folder. */
@@ -20,14 +28,19 @@ export const ENVIRONMENTS = ['staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 const GITHUB_TOKEN = 'ghs_workflow-tests-gitops-token';
 
-export interface ExampleStandIns {
+export interface ExampleStandIns<A extends ArgoCdEnvironment = LocalArgoCd> {
+  /** Which Argo CD deploys: the simulator (the default) or the real one. */
+  tier: ArgoCdTier;
   moto: Service;
   s3: S3Client;
   mlflow?: MlflowServer;
   gitops: GitOpsRepo;
   github: FakeGitHub;
-  /** One local Argo CD (with its model endpoint) per environment of the example. */
-  argocd: Record<Environment, LocalArgoCd>;
+  /**
+   * One Argo CD application (with its model endpoint) per environment of the example: a local
+   * Argo CD simulator each, or applications of one real Argo CD (`argocd: 'real'`).
+   */
+  argocd: Record<Environment, A>;
   /**
    * The example callers' vars for a run that deploys to `environment`. On GitHub, ARGOCD_SERVER
    * would be scoped to each environment; act models no environments (no such field in its Job,
@@ -43,19 +56,33 @@ export interface ExampleStandIns {
 /**
  * Everything the example repository's workflows talk to, on loopback: moto (S3 and STS) with
  * the artifact and DVC buckets, optionally MLflow, the example's gitops/ folder in a bare
- * repository behind the fake GitHub API, and a local Argo CD per environment serving what it
- * syncs. Anything started is stopped again when a later start fails.
+ * repository behind the fake GitHub API, and per environment an Argo CD serving what it syncs:
+ * the local simulator, or with `argocd: 'real'` an application of the real Argo CD tier
+ * (test/real-argocd, built by test/stack/setup.sh) with the KServe controller stand-in. Anything
+ * started is stopped again when a later start fails.
  */
-export async function startExampleStandIns(options: { mlflow?: boolean } = {}): Promise<ExampleStandIns> {
+export async function startExampleStandIns(options?: {
+  mlflow?: boolean;
+  argocd?: 'simulator';
+}): Promise<ExampleStandIns>;
+export async function startExampleStandIns(options: {
+  mlflow?: boolean;
+  argocd: ArgoCdTier;
+}): Promise<ExampleStandIns<ArgoCdEnvironment>>;
+export async function startExampleStandIns(
+  options: { mlflow?: boolean; argocd?: ArgoCdTier } = {},
+): Promise<ExampleStandIns<ArgoCdEnvironment>> {
+  const tier = options.argocd ?? 'simulator';
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const step of stops.reverse()) await Promise.resolve(step()).catch(() => {});
     stops.length = 0;
   };
   try {
-    const [moto, mlflow] = await Promise.all([
+    const [moto, mlflow, realArgoCd] = await Promise.all([
       startMoto().then((server) => (stops.push(() => server.stop()), server)),
       options.mlflow ? startMlflow().then((server) => (stops.push(() => server.stop()), server)) : undefined,
+      tier === 'real' ? startRealArgoCd().then((argo) => (stops.push(() => argo.stop()), argo)) : undefined,
     ]);
     const s3 = motoS3Client(moto);
     stops.push(() => s3.destroy());
@@ -70,20 +97,35 @@ export async function startExampleStandIns(options: { mlflow?: boolean } = {}): 
     stops.push(() => gitops.remove());
     const github = await FakeGitHub.start(GITHUB_TOKEN, { [EXAMPLE_REPOSITORY]: { bare: gitops.bare } });
     stops.push(() => github.stop());
-    const argocd = {} as Record<Environment, LocalArgoCd>;
-    for (const name of ENVIRONMENTS) {
-      argocd[name] = await startLocalArgoCd({
-        repo: gitops,
-        appPath: `gitops/${name}`,
-        manifestFile: 'churn.yaml',
-        application: `churn-${name}`,
-        project: 'default',
-        s3,
-        pollingIntervalMs: 2_000,
-      });
-      stops.push(() => argocd[name].stop());
+    // Each environment's application deploys its folder of the example's gitops/.
+    const deployments = Object.fromEntries(
+      ENVIRONMENTS.map((name) => [
+        name,
+        { path: `gitops/${name}`, manifestFile: 'churn.yaml', application: `churn-${name}` },
+      ]),
+    ) as Record<Environment, GitOpsDeployment>;
+    let argocd = {} as Record<Environment, ArgoCdEnvironment>;
+    if (realArgoCd) {
+      const real = await deployThroughRealArgoCd(realArgoCd, { gitops, s3, deployments, timeoutMs: scaled(120_000) });
+      stops.push(() => real.stop());
+      argocd = real.environments;
+    } else {
+      for (const name of ENVIRONMENTS) {
+        const local = await startLocalArgoCd({
+          repo: gitops,
+          appPath: deployments[name].path,
+          manifestFile: deployments[name].manifestFile,
+          application: deployments[name].application,
+          project: 'default',
+          s3,
+          pollingIntervalMs: 2_000,
+        });
+        stops.push(() => local.stop());
+        argocd[name] = local;
+      }
     }
     return {
+      tier,
       moto,
       s3,
       mlflow,
