@@ -5,7 +5,7 @@
  * `set-output` (name, arg) and `summary` (content) for $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY
  * (pkg/runner/step.go, command.go), `command: error` for ::error:: lines, and `jobResult` on a
  * job's end (pkg/runner/job_executor.go) or on a skipped job (pkg/runner/run_context.go), and
- * logrus's `time` on every line (RFC 3339, JSONFormatter's default).
+ * logrus's `time` on every line (RFC 3339 in whole seconds, JSONFormatter's default).
  */
 export type Outcome = 'success' | 'failure' | 'skipped';
 
@@ -33,7 +33,7 @@ export interface JobRun {
   steps: StepRun[];
   /** The job summary: every step's summary in order. */
   summary: string;
-  /** From the job's first log line to its last (set-up and fetching of its actions included). */
+  /** From the job's first log line to its last (set-up and fetching of its actions included), to the second. */
   durationMs: number;
 }
 
