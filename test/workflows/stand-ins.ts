@@ -24,6 +24,8 @@ export const EXAMPLE_REPOSITORY = 'your-org/model-repo';
 export const ARTIFACT_BUCKET = 'your-org-mlflow-artifacts';
 /** The example's DVC remote (examples/model-repo/.dvc/config). */
 export const DVC_BUCKET = 'your-org-ml-data';
+/** The stack environment with the example's pinned runtime (test/stack/requirements/model-repo.txt). */
+export const MODEL_REPO_ENV = 'model-repo';
 export const ENVIRONMENTS = ['staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 const GITHUB_TOKEN = 'ghs_workflow-tests-gitops-token';
@@ -61,16 +63,22 @@ export interface ExampleStandIns<A extends ArgoCdEnvironment = LocalArgoCd> {
  * (test/real-argocd, built by test/stack/setup.sh) with the KServe controller stand-in. Anything
  * started is stopped again when a later start fails.
  */
-export async function startExampleStandIns(options?: {
+/** What startExampleStandIns starts besides moto, the GitOps repository and the fake GitHub. */
+export interface ExampleStandInsOptions {
   mlflow?: boolean;
-  argocd?: 'simulator';
-}): Promise<ExampleStandIns>;
-export async function startExampleStandIns(options: {
-  mlflow?: boolean;
-  argocd: ArgoCdTier;
-}): Promise<ExampleStandIns<ArgoCdEnvironment>>;
+  /** MLflow keeps its artifacts in ARTIFACT_BUCKET on moto, where the example's storage URIs point. */
+  artifactsInS3?: boolean;
+  /** The Argo CD the environments deploy through (default: the simulator). */
+  argocd?: ArgoCdTier;
+}
 export async function startExampleStandIns(
-  options: { mlflow?: boolean; argocd?: ArgoCdTier } = {},
+  options?: ExampleStandInsOptions & { argocd?: 'simulator' },
+): Promise<ExampleStandIns>;
+export async function startExampleStandIns(
+  options: ExampleStandInsOptions,
+): Promise<ExampleStandIns<ArgoCdEnvironment>>;
+export async function startExampleStandIns(
+  options: ExampleStandInsOptions = {},
 ): Promise<ExampleStandIns<ArgoCdEnvironment>> {
   const tier = options.argocd ?? 'simulator';
   const stops: (() => Promise<void> | void)[] = [];
@@ -79,10 +87,26 @@ export async function startExampleStandIns(
     stops.length = 0;
   };
   try {
+    const track = <T extends { stop(): Promise<void> }>(server: T) => (stops.push(() => server.stop()), server);
+    const motoStarted = startMoto().then(track);
+    // With its artifacts in S3, MLflow needs moto's address; otherwise both start at once.
+    const mlflowStarted = !options.mlflow
+      ? undefined
+      : options.artifactsInS3
+        ? motoStarted.then((moto) =>
+            startMlflow({
+              artifacts: {
+                destination: `s3://${ARTIFACT_BUCKET}`,
+                env: { ...motoEnv(moto), MLFLOW_S3_ENDPOINT_URL: moto.url },
+                venv: MODEL_REPO_ENV,
+              },
+            }),
+          )
+        : startMlflow();
     const [moto, mlflow, realArgoCd] = await Promise.all([
-      startMoto().then((server) => (stops.push(() => server.stop()), server)),
-      options.mlflow ? startMlflow().then((server) => (stops.push(() => server.stop()), server)) : undefined,
-      tier === 'real' ? startRealArgoCd().then((argo) => (stops.push(() => argo.stop()), argo)) : undefined,
+      motoStarted,
+      mlflowStarted?.then(track),
+      tier === 'real' ? startRealArgoCd().then(track) : undefined,
     ]);
     const s3 = motoS3Client(moto);
     stops.push(() => s3.destroy());
