@@ -23,7 +23,9 @@ import { MOTO_CREDENTIALS } from '../helpers/moto.js';
 import { stackDir } from '../helpers/paths.js';
 import { scaled } from '../helpers/timeouts.js';
 import { git } from '../pipeline/gitops-repo.js';
+import type { LocalArgoCd } from '../pipeline/local-argocd.js';
 import { exportConsumer } from './export.js';
+import type { ArgoCdEnvironment, ArgoCdTier } from './real-argocd.js';
 import { startHarness, type Harness, type WorkflowRun, type WorkflowRunOptions } from './run-workflow.js';
 import {
   EXAMPLE_REPOSITORY,
@@ -48,9 +50,9 @@ export interface ExampleParams {
   train?: { c?: number; seed?: number };
 }
 
-export interface ExampleRepo {
+export interface ExampleRepo<A extends ArgoCdEnvironment = LocalArgoCd> {
   harness: Harness;
-  standIns: ExampleStandIns;
+  standIns: ExampleStandIns<A>;
   /** The consumer repository act runs in: the example's tracked files, plus the commits made here. */
   dir: string;
   /** Its current commit (github.sha of the next run). */
@@ -70,11 +72,16 @@ export interface ExampleRepo {
   stop(): Promise<void>;
 }
 
-/** Starts the stand-ins and the harness (in parallel) and exports the consumer repository. */
-export async function startExampleRepo(): Promise<ExampleRepo> {
+/**
+ * Starts the stand-ins and the harness (in parallel) and exports the consumer repository. The
+ * environments deploy through the Argo CD simulator, or the real Argo CD with `argocd: 'real'`.
+ */
+export async function startExampleRepo(options?: { argocd?: 'simulator' }): Promise<ExampleRepo>;
+export async function startExampleRepo(options: { argocd: ArgoCdTier }): Promise<ExampleRepo<ArgoCdEnvironment>>;
+export async function startExampleRepo(options: { argocd?: ArgoCdTier } = {}): Promise<ExampleRepo<ArgoCdEnvironment>> {
   const [harness, standIns] = await Promise.allSettled([
     startHarness(),
-    startExampleStandIns({ mlflow: true, artifactsInS3: true }),
+    startExampleStandIns({ mlflow: true, artifactsInS3: true, argocd: options.argocd ?? 'simulator' }),
   ]);
   if (harness.status === 'rejected' || standIns.status === 'rejected') {
     if (harness.status === 'fulfilled') await harness.value.stop();
@@ -84,7 +91,7 @@ export async function startExampleRepo(): Promise<ExampleRepo> {
   return exampleRepo(harness.value, standIns.value);
 }
 
-function exampleRepo(harness: Harness, standIns: ExampleStandIns): ExampleRepo {
+function exampleRepo<A extends ArgoCdEnvironment>(harness: Harness, standIns: ExampleStandIns<A>): ExampleRepo<A> {
   const { dir } = exportConsumer('examples/model-repo');
   const runner = (environment: Environment): Omit<WorkflowRunOptions, 'workflow' | 'event'> => ({
     workdir: dir,
