@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# The product's pipeline, end to end on this machine: sets up what is missing (JS dependencies,
-# the Python peers in .stack/, Node 24), then runs test/pipeline/main.ts: MLflow, moto S3, DVC, a
-# bare GitOps repository and a local Argo CD serving the synced model, three training rounds
-# through the bundled actions, a report, and every step's job summary in .pipeline/summaries/.
-# Arguments go to the orchestrator: --rows N, --requests N, --summaries DIR.
+# The product's pipeline, end to end on this machine: the example repository's workflows
+# (examples/model-repo/.github/workflows) run by a real Actions runner (nektos/act) against local
+# stand-ins, in three runs: ct.yml on its nightly schedule, ct.yml on repository_dispatch
+# new-data-arrived with a better model, then promote.yml. Prints every job and step with its
+# outcome and duration, and the end state; the job summaries the runner wrote go to
+# .pipeline/summaries/ (index.md). Exits non-zero when a run fails.
+#
+# Sets up what is missing first (JS dependencies here; the Python peers, Node 24 and act through
+# test/stack/setup.sh, which test/pipeline/main.ts runs after saying which Argo CD it uses).
+# Arguments go to test/pipeline/main.ts:
+#   --argocd real|simulator   default: real when its tier is built on this machine (docs/real-argocd.md)
+#   --rows N                  rows of the data the dispatch brings (default 10000)
+#   --summaries DIR           default .pipeline/summaries
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,12 +19,6 @@ cd "$root"
 # shellcheck source=scripts/pnpm.sh
 source "$root/scripts/pnpm.sh"
 pnpm install --frozen-lockfile --reporter=silent
-test/stack/setup.sh >/dev/null
-
-# The orchestrator runs on the stack's Node 24 when the system Node is older (as the bundles do).
-node=node
-stack=${MLOPS_STACK_DIR:-$root/.stack}
-if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 24 ] && [ -x "$stack/node24/node_modules/.bin/node" ]; then
-  node=$stack/node24/node_modules/.bin/node
-fi
-exec "$node" --import tsx test/pipeline/main.ts "$@"
+# The orchestrator runs on the system Node (the stack's Node 24 may not be built yet); act runs the
+# actions with the stack's Node 24. The AWS SDK's notice about Node < 22 is its own opt-out.
+AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true exec node --import tsx test/pipeline/main.ts "$@"

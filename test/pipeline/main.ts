@@ -1,48 +1,59 @@
 /**
- * The local pipeline, end to end (scripts/pipeline.sh runs it with tsx): starts the stand-ins,
- * runs the three rounds, prints the report and stops everything, also on Ctrl-C or a failure.
+ * The local pipeline (scripts/pipeline.sh runs it with tsx): the example repository's workflows,
+ * run by a real Actions runner (act) against the local stand-ins, then the report; everything
+ * started is stopped again, also on Ctrl-C or a failure. Exit 0 when every workflow run
+ * succeeded, 1 when one failed, 2 on a bad argument, 130 when interrupted.
  *
- *   tsx test/pipeline/main.ts [--rows N] [--requests N] [--summaries DIR]
+ *   tsx test/pipeline/main.ts [--argocd real|simulator] [--rows N] [--summaries DIR]
  */
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../helpers/paths.js';
-import { runPipeline } from './pipeline.js';
+import { chooseArgoCd, UsageError, type ArgoCdChoice } from './argocd-choice.js';
+import { startLocalPipeline, type LocalPipeline } from './local-pipeline.js';
 import { formatIndex, formatReport } from './report.js';
-import { startStandIns, type StandIns } from './stand-ins.js';
 
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '5000' },
-    requests: { type: 'string', default: '200' },
-    summaries: { type: 'string', default: join(repoRoot, '.pipeline', 'summaries') },
-  },
-});
-const rows = Number(values.rows);
-const requests = Number(values.requests);
-if (!Number.isInteger(rows) || rows < 200) fail(`--rows must be an integer of at least 200, got ${values.rows}`);
-if (!Number.isInteger(requests) || requests < 1) fail(`--requests must be a positive integer, got ${values.requests}`);
-const summaries = resolve(values.summaries);
+const print = (line: string) => console.log(line);
 
-let standIns: StandIns | undefined;
+let options: { choice: ArgoCdChoice; rows: number; summaries: string };
+try {
+  options = readArguments();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+const { choice, rows, summaries } = options;
+for (const line of choice.banner) print(line);
+
+let pipeline: LocalPipeline | undefined;
 let stopping: Promise<void> | undefined;
-const stopAll = () => (stopping ??= standIns ? standIns.stop() : Promise.resolve());
+const stopAll = () => (stopping ??= pipeline ? pipeline.stop() : Promise.resolve());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping the stand-ins`);
+    console.error(`\n${signal}: stopping the runner and the stand-ins`);
+    // Whatever a start in progress has spawned is ended by the owned-process registry on exit.
     void stopAll().finally(() => process.exit(130));
   });
 }
 
-const print = (line: string) => console.log(line);
 try {
+  setUp();
   rmSync(summaries, { recursive: true, force: true });
-  print('Starting the stand-ins (MLflow, moto S3, GitOps repo, local Argo CD with the model server)...');
-  standIns = await startStandIns(print);
-  const result = await runPipeline({ standIns, summaries, rows, requests, print });
-  writeFileSync(join(summaries, 'index.md'), formatIndex(result));
-  print(formatReport(result, summaries));
+  print(
+    'Starting the stand-ins: MLflow (artifacts in moto S3), moto (S3, STS), the GitOps repository behind a fake GitHub API, Argo CD per environment, the runner harness...',
+  );
+  pipeline = await startLocalPipeline({ argocd: choice.tier });
+  print(`Stand-ins up in ${(pipeline.startMs / 1000).toFixed(1)}s.`);
+  const { result, end } = await pipeline.run({ rows, summaries, print });
+  const context = { argocd: choice.description, summaries };
+  writeFileSync(join(summaries, 'index.md'), formatIndex(result, end, context));
+  print(formatReport(result, end, context));
+  if (result.notRun.length > 0 || result.runs.some(({ run }) => run.exitCode !== 0)) {
+    console.error('pipeline failed: a workflow run failed (see its job and steps above)');
+    process.exitCode = 1;
+  }
 } catch (error) {
   console.error(`pipeline failed: ${(error as Error).message}`);
   console.error(`job summaries so far in ${summaries}`);
@@ -51,7 +62,29 @@ try {
   await stopAll();
 }
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
+function readArguments() {
+  const { values } = parseArgs({
+    options: {
+      argocd: { type: 'string' },
+      rows: { type: 'string', default: '10000' },
+      summaries: { type: 'string', default: join(repoRoot, '.pipeline', 'summaries') },
+    },
+  });
+  const rows = Number(values.rows);
+  if (!Number.isInteger(rows) || rows < 500)
+    throw new UsageError(`--rows must be an integer of at least 500, got ${values.rows}`);
+  return { choice: chooseArgoCd(values.argocd), rows, summaries: resolve(values.summaries) };
+}
+
+/**
+ * The stack's peers and act (test/stack/setup.sh, quick once built), without the real Argo CD
+ * tier: the choice above never starts its hour-long build.
+ */
+function setUp(): void {
+  const setup = spawnSync(join(repoRoot, 'test', 'stack', 'setup.sh'), {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, MLOPS_REAL_ARGOCD: '0' },
+  });
+  if (setup.status !== 0)
+    throw new Error(`test/stack/setup.sh failed (exit ${setup.status ?? setup.signal}): its messages are above`);
 }
