@@ -6,7 +6,7 @@ import { runPipeline, type PipelineResult, type PlannedRun } from './pipeline.js
 export interface LocalPipeline {
   /** How long the stand-ins and the runner harness took to start. */
   startMs: number;
-  run(options: { rows: number; summaries: string; print?: (line: string) => void }): Promise<{
+  run(options: { rows: number; summaries: string; print?: (line: string) => void; signal?: AbortSignal }): Promise<{
     result: PipelineResult;
     /** Undefined when the peers could not be read back (the report says the runs' outcome regardless). */
     end?: EndState;
@@ -23,8 +23,8 @@ export async function startLocalPipeline(options: { argocd: ArgoCdTier }): Promi
   const repo = await startExampleRepo({ argocd: options.argocd });
   return {
     startMs: Date.now() - started,
-    async run({ rows, summaries, print }) {
-      const result = await runPipeline(rounds(repo, rows), { summaries, print });
+    async run({ rows, summaries, print, signal }) {
+      const result = await runPipeline(rounds(repo, rows), { summaries, print, signal });
       const end = await readEndState(repo.standIns.mlflow!.url, repo.standIns.argocd).catch((error: Error) => {
         print?.(`could not read the end state back: ${error.message}`);
         return undefined;

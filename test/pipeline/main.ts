@@ -30,8 +30,11 @@ for (const line of choice.banner) print(line);
 let pipeline: LocalPipeline | undefined;
 let stopping: Promise<void> | undefined;
 const stopAll = () => (stopping ??= pipeline ? pipeline.stop() : Promise.resolve());
+// Ctrl-C reaches act too (same process group): the run it ends is not reported as a failure.
+const interrupted = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted.abort(new Error(signal));
     console.error(`\n${signal}: stopping the runner and the stand-ins`);
     // Whatever a start in progress has spawned is ended by the owned-process registry on exit.
     void stopAll().finally(() => process.exit(130));
@@ -46,7 +49,8 @@ try {
   );
   pipeline = await startLocalPipeline({ argocd: choice.tier });
   print(`Stand-ins up in ${(pipeline.startMs / 1000).toFixed(1)}s.`);
-  const { result, end } = await pipeline.run({ rows, summaries, print });
+  const { result, end } = await pipeline.run({ rows, summaries, print, signal: interrupted.signal });
+  interrupted.signal.throwIfAborted();
   const context = { argocd: choice.description, summaries };
   writeFileSync(join(summaries, 'index.md'), formatIndex(result, end, context));
   print(formatReport(result, end, context));
@@ -55,6 +59,8 @@ try {
     process.exitCode = 1;
   }
 } catch (error) {
+  // Interrupted: the signal handler stops everything and exits 130.
+  if (interrupted.signal.aborted) await new Promise(() => {});
   console.error(`pipeline failed: ${(error as Error).message}`);
   console.error(`job summaries so far in ${summaries}`);
   process.exitCode = 1;

@@ -44,17 +44,18 @@ export interface PipelineResult {
  * Makes the planned workflow runs in order, each through the real runner, and saves every job
  * summary the runner recorded to `summaries`, and the runner's log of each run to its logs/. A failed run ends the pipeline: later runs build on
  * what it should have left (a registered challenger, a deployment), so they are reported as not
- * run.
+ * run. An abort (Ctrl-C) ends it with the signal's reason.
  */
 export async function runPipeline(
   plan: PlannedRun[],
-  options: { summaries: string; print?: (line: string) => void },
+  options: { summaries: string; print?: (line: string) => void; signal?: AbortSignal },
 ): Promise<PipelineResult> {
   const print = options.print ?? (() => {});
   mkdirSync(options.summaries, { recursive: true });
   const started = Date.now();
   const runs: PipelineRun[] = [];
   for (const [index, planned] of plan.entries()) {
+    options.signal?.throwIfAborted();
     print(`▶ ${planned.label}: ${planned.workflow} on ${planned.event} (${planned.purpose})`);
     if (planned.prepare) {
       const preparing = Date.now();
@@ -64,6 +65,8 @@ export async function runPipeline(
     const begun = Date.now();
     const run = await planned.start();
     const durationMs = Date.now() - begun;
+    // An interrupted run fails for that reason only: nothing of it is reported.
+    options.signal?.throwIfAborted();
     const prefix = `${String(index + 1).padStart(2, '0')}-${planned.label}`;
     const log = join('logs', `${prefix}.jsonl`);
     mkdirSync(join(options.summaries, 'logs'), { recursive: true });
