@@ -88,26 +88,12 @@ export async function deployThroughRealArgoCd<E extends string>(
         token: argo.ciToken,
         application: deployment.application,
         project: PROJECT,
-        endpoint: await gatewayOf(kserve, namespace, name, options.timeoutMs),
+        endpoint: await kserve.whenRouted(namespace, name, options.timeoutMs),
       };
     }
     return { environments, stop };
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-/** The gateway URL the stand-in gives an InferenceService once Argo CD has applied it. */
-async function gatewayOf(kserve: KServeStandIn, namespace: string, name: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const url = kserve.url(namespace, name);
-    if (url) return url;
-    if (Date.now() > deadline)
-      throw new Error(
-        `Argo CD did not apply InferenceService ${namespace}/${name} within ${timeoutMs} ms: check the Application's conditions (argocd app get)`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
