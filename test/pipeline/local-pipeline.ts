@@ -1,7 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { startExampleRepo, type ExampleRepo } from '../workflows/example-repo.js';
+import { EXAMPLE_REPO } from '../workflows/stand-ins.js';
 import type { ArgoCdEnvironment, ArgoCdTier } from '../workflows/real-argocd.js';
 import { readEndState, type EndState } from './end-state.js';
 import { runPipeline, type PipelineResult, type PlannedRun } from './pipeline.js';
+
+/** Rows of the data the dispatch round brings, unless told otherwise. */
+export const NEW_DATA_ROWS = 10_000;
+
+/** Rows of the data the example repository holds before any new data (its params.yaml). */
+export function repositoryRows(): number {
+  const params = parse(readFileSync(join(EXAMPLE_REPO, 'params.yaml'), 'utf8')) as { data?: { rows?: number } };
+  return params.data?.rows ?? 0;
+}
 
 export interface LocalPipeline {
   /** How long the stand-ins and the runner harness took to start. */

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../helpers/paths.js';
 import { chooseArgoCd, UsageError, type ArgoCdChoice } from './argocd-choice.js';
-import { startLocalPipeline, type LocalPipeline } from './local-pipeline.js';
+import { NEW_DATA_ROWS, repositoryRows, startLocalPipeline, type LocalPipeline } from './local-pipeline.js';
 import { formatIndex, formatReport } from './report.js';
 
 const print = (line: string) => console.log(line);
@@ -72,13 +72,18 @@ function readArguments() {
   const { values } = parseArgs({
     options: {
       argocd: { type: 'string' },
-      rows: { type: 'string', default: '10000' },
+      rows: { type: 'string', default: String(NEW_DATA_ROWS) },
       summaries: { type: 'string', default: join(repoRoot, '.pipeline', 'summaries') },
     },
   });
   const rows = Number(values.rows);
   if (!Number.isInteger(rows) || rows < 500)
     throw new UsageError(`--rows must be an integer of at least 500, got ${values.rows}`);
+  // The same rows regenerate the same data: nothing would arrive.
+  if (rows === repositoryRows())
+    throw new UsageError(
+      `--rows must differ from the ${rows} rows the repository holds already (examples/model-repo/params.yaml)`,
+    );
   return { choice: chooseArgoCd(values.argocd), rows, summaries: resolve(values.summaries) };
 }
 

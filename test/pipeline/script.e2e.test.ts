@@ -157,6 +157,10 @@ describe('scripts/pipeline.sh', () => {
   it.each([
     [['--rows', 'many'], '--rows must be an integer of at least 500, got many'],
     [['--argocd', 'kind'], '--argocd must be real or simulator, got kind'],
+    [
+      ['--rows', '5000'],
+      '--rows must differ from the 5000 rows the repository holds already (examples/model-repo/params.yaml)',
+    ],
   ])(
     'refuses %j before starting anything',
     async (args, message) => {
