@@ -15,7 +15,7 @@
  * repository would see change: commits to params.yaml and dvc.lock, data in the DVC remote.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
@@ -135,6 +135,9 @@ function exampleRepo<A extends ArgoCdEnvironment>(harness: Harness, standIns: Ex
       // .dvc/config has autostage: repro staged dvc.lock and data/.gitignore already.
       git(dir, 'add', 'dvc.lock');
       git(dir, 'commit', '-q', '-m', `data: ${JSON.stringify(data)}`);
+      // The data pipeline runs elsewhere: the repository keeps only what it committed.
+      rmSync(join(dir, '.dvc', 'cache'), { recursive: true, force: true });
+      rmSync(join(dir, 'data', 'churn.csv'), { force: true });
       return git(dir, 'rev-parse', 'HEAD');
     },
     ct: (trigger) =>
@@ -157,6 +160,7 @@ function exampleRepo<A extends ArgoCdEnvironment>(harness: Harness, standIns: Ex
       }),
     async stop() {
       await Promise.all([harness.stop(), standIns.stop()]);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
