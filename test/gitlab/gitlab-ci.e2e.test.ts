@@ -11,7 +11,7 @@ import { LocalRemote } from '../../packages/gitops/__tests__/git-helpers.js';
 import { GITOPS_REPO, TOKENS, startArgoCdSimulator, type ArgoCdSimulator } from '../fakes/argocd/index.js';
 import { startKServe } from '../helpers/kserve.js';
 import { node24, repoRoot } from '../helpers/paths.js';
-import { parseOutputs } from '../helpers/run-cli.js';
+import { CLI_BUNDLE, parseOutputs } from '../helpers/run-cli.js';
 import type { Service } from '../helpers/service.js';
 import { scaled } from '../helpers/timeouts.js';
 import { loadPipeline, runPipeline, type JobRun, type RunOptions } from './pipeline.js';
@@ -22,7 +22,7 @@ const MANIFEST = 'apps/iris/inference.yaml';
 
 /** The mlops-actions repository as the jobs clone it: the committed CLI bundle, tagged. */
 function cliRepository(): LocalRemote {
-  const dist = join(repoRoot, 'packages', 'cli', 'dist');
+  const dist = dirname(CLI_BUNDLE);
   const files = Object.fromEntries(
     readdirSync(dist).map((name) => [`packages/cli/dist/${name}`, readFileSync(join(dist, name), 'utf8')]),
   );

@@ -1,11 +1,10 @@
-import { dvcPush } from '@mlops-actions/dvc';
+import { dvcPush, readDvcPushOptions } from '@mlops-actions/dvc';
 import type { ActionHost } from '@mlops-actions/action-kit/inputs';
 import { actionsCacheAvailable, actionsInstallCache } from './install-cache.js';
-import { readOptions } from './options.js';
 
 export async function main(host: ActionHost, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { logger, context } = host;
-  const options = readOptions(host.inputs, host.mask);
+  const options = readDvcPushOptions(host.inputs, host.mask);
   const cacheService = options.cache && context.kind === 'github' && actionsCacheAvailable(env);
   if (options.cache && !cacheService) {
     logger.info(
