@@ -56,7 +56,10 @@ export function readBumpOptions(inputs: Inputs): BumpOptions {
 }
 
 /** What to edit: an InferenceService (the default), a kustomization's images entry or a Helm values key. */
-function readTarget(inputs: Inputs, image: ImageRef | undefined) {
+function readTarget(
+  inputs: Inputs,
+  image: ImageRef | undefined,
+): { target: BumpTarget; kustomizeNameFromImage: boolean } {
   inputs.exclusive('inference-service', 'kustomization', 'helm-values');
   const canary = inputs.integer('canary-traffic-percent', { min: 0, max: 100 });
   const kustomization = inputs.relativePath('kustomization');
@@ -80,10 +83,7 @@ function readTarget(inputs: Inputs, image: ImageRef | undefined) {
         defaulted: true,
       },
     );
-    return {
-      target: { kind: 'helm-values', path: helmValues, key } satisfies BumpTarget,
-      kustomizeNameFromImage: false,
-    };
+    return { target: { kind: 'helm-values', path: helmValues, key }, kustomizeNameFromImage: false };
   }
   const name = inputs.matching('inference-service', DNS_LABEL, DNS_FORM);
   if (!name) throw new InputError("Input 'inference-service' is required unless kustomization or helm-values is given");
