@@ -31,7 +31,6 @@ import { loadPipeline, runPipeline, type JobRun, type RunOptions } from './pipel
 const pipeline = loadPipeline(join(repoRoot, 'examples', 'gitlab', '.gitlab-ci.yml'));
 const GITOPS_TOKEN = 'glpat-gitopsWriteToken0000000000';
 const MANIFEST = 'apps/iris/inference.yaml';
-const PIPELINE_ID = '4242';
 const MODEL = 'echo';
 /** The DVC remote of examples/model-repo/.dvc/config. */
 const DVC_BUCKET = 'your-org-ml-data';
@@ -71,8 +70,12 @@ describe('examples/gitlab/.gitlab-ci.yml', () => {
     [MANIFEST]: readFileSync(join(repoRoot, 'test', 'fixtures', 'gitops', 'custom-predictor.yaml'), 'utf8'),
   });
 
-  /** A pipeline of `source` with these CI/CD variables; `commit` is the short SHA it runs for. */
-  function options(source: string, variables: Record<string, string>, commit = 'abc1234'): RunOptions {
+  /** A pipeline of `source` with these CI/CD variables; `predefined` overrides GitLab's (CI_COMMIT_SHORT_SHA…). */
+  function options(
+    source: string,
+    variables: Record<string, string>,
+    predefined: Record<string, string> = {},
+  ): RunOptions {
     const home = mkdtempSync(join(work, 'home-'));
     return {
       source,
@@ -85,10 +88,11 @@ describe('examples/gitlab/.gitlab-ci.yml', () => {
         HOME: home,
         CI_DEFAULT_BRANCH: 'main',
         CI_COMMIT_BRANCH: 'main',
-        CI_COMMIT_SHORT_SHA: commit,
+        CI_COMMIT_SHORT_SHA: 'abc1234',
         CI_REGISTRY_IMAGE: 'registry.example.com/acme/iris',
         CI_JOB_URL: 'https://gitlab.example.com/acme/iris/-/jobs/91',
-        CI_PIPELINE_ID: PIPELINE_ID,
+        CI_PIPELINE_ID: '4242',
+        ...predefined,
       },
       variables: { MLOPS_ACTIONS_REPO: `file://${cli.bare}`, ...variables },
     };
@@ -159,19 +163,56 @@ describe('examples/gitlab/.gitlab-ci.yml', () => {
     expect(logs).not.toContain(GITOPS_TOKEN);
   });
 
+  /** CD's deployment, plus what the CT jobs reach: MLflow, and moto as the DVC remote's S3. */
+  function ctVariables(): Record<string, string> {
+    return {
+      ...cdVariables(),
+      MLFLOW_TRACKING_URI: mlflow.url,
+      ...motoEnv(moto),
+      MLOPS_TOOL_CACHE: TEST_TOOL_CACHE,
+      DVC_NO_ANALYTICS: '1',
+      MLFLOW_DISABLE_TELEMETRY: 'true',
+    };
+  }
+
+  it(
+    'CT: a candidate under the thresholds is refused: the pipeline stops at the gate, nothing registered, pushed or deployed',
+    async () => {
+      const head = gitops.head();
+      const run = options(
+        'schedule',
+        {
+          ...ctVariables(),
+          MODEL_NAME: 'churn-refused',
+          GATE_THRESHOLDS: '{accuracy: {threshold: 0.999, greater_is_better: true}}',
+        },
+        { CI_COMMIT_SHORT_SHA: 'fed4321', CI_PIPELINE_ID: '4244' },
+      );
+      const runs = await runPipeline(pipeline, run);
+      expect(runs.map((job) => [job.name, job.exitCode])).toEqual([
+        ['check-payload', 0],
+        ['train', 0],
+        ['gate-and-register', 1],
+      ]);
+      expect(runs[2]!.stderr).toMatch(/^error: .*accuracy/m);
+      expect(parseOutputs(runs[2]!.stdout)).toMatchObject({ passed: 'false', version: '' });
+      const response = await fetch(`${mlflow.url}/api/2.0/mlflow/registered-models/get?name=churn-refused`, {
+        signal: AbortSignal.timeout(scaled(30_000)),
+      });
+      expect(response.status).toBe(404);
+      expect(gitops.head()).toBe(head);
+    },
+    scaled(600_000),
+  );
+
   it(
     'CT: trains, gates and registers the model in MLflow, pushes the data with DVC, then deploys',
     async () => {
-      const variables = {
-        ...cdVariables(),
-        DATA_VERSION: '1.4.0',
-        MLFLOW_TRACKING_URI: mlflow.url,
-        ...motoEnv(moto),
-        MLOPS_TOOL_CACHE: TEST_TOOL_CACHE,
-        DVC_NO_ANALYTICS: '1',
-        MLFLOW_DISABLE_TELEMETRY: 'true',
-      };
-      const run = options('trigger', variables, 'def5678');
+      const run = options(
+        'trigger',
+        { ...ctVariables(), DATA_VERSION: '1.4.0' },
+        { CI_COMMIT_SHORT_SHA: 'def5678', CI_PIPELINE_ID: '4243' },
+      );
       const runs = await runPipeline(pipeline, { ...run, afterJob: argoCdSeesBumps });
       expect(failures(runs)).toEqual([]);
       expect(runs.map((job) => job.name)).toEqual([
@@ -197,7 +238,7 @@ describe('examples/gitlab/.gitlab-ci.yml', () => {
       expect(logged.data.tags).toEqual(
         expect.arrayContaining([
           { key: 'data_version', value: '1.4.0' },
-          { key: 'github_run_id', value: PIPELINE_ID },
+          { key: 'github_run_id', value: '4243' },
         ]),
       );
 
