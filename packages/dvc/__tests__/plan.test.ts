@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readRepoConfig } from '../src/config.js';
 import { planPush } from '../src/plan.js';
-import { makeRepo, type DvcRepo } from '../../../test/dvc/fixtures.js';
+import { dvc, makeRepo, type DvcRepo } from '../../../test/dvc/fixtures.js';
 
 describe('planPush (metafiles written by the real DVC)', () => {
   let repo: DvcRepo;
@@ -69,6 +69,34 @@ describe('planPush (metafiles written by the real DVC)', () => {
     } finally {
       rmSync(join(root, 'dvc.lock'));
       rmSync(join(root, 'old'), { recursive: true });
+    }
+  });
+  it("leaves out a stage's cache: false and push: false outputs, which dvc.yaml declares and dvc.lock does not repeat", () => {
+    const { root } = makeRepo({ files: {} });
+    try {
+      writeFileSync(
+        join(root, 'dvc.yaml'),
+        [
+          'stages:',
+          '  train:',
+          '    cmd: echo model > model.pkl && echo {} > metrics.json && echo x > scratch.bin && echo p > plot.csv',
+          '    outs:',
+          '      - model.pkl',
+          '      - scratch.bin:',
+          '          push: false',
+          '    metrics:',
+          '      - metrics.json:',
+          '          cache: false',
+          '    plots:',
+          '      - plot.csv',
+          '',
+        ].join('\n'),
+      );
+      dvc(root, ['repro', '-q']);
+      const planned = planPush(root, readRepoConfig(join(root, '.dvc')), 'local', []);
+      expect(planned.objects.map((o) => o.path)).toEqual(['model.pkl', 'plot.csv']);
+    } finally {
+      rmSync(join(root, '..'), { recursive: true, force: true });
     }
   });
 });

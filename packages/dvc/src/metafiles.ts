@@ -49,10 +49,13 @@ export function readOutputs(root: string): Output[] {
       outputs.push(...toOutputs(doc.outs, dir, rel));
     } else {
       const stages = (doc.stages ?? {}) as Record<string, { outs?: unknown }>;
-      const wdirs = stageWdirs(join(dirname(file), 'dvc.yaml'));
+      const definitions = stageDefinitions(join(dirname(file), 'dvc.yaml'));
       for (const [stage, body] of Object.entries(stages)) {
-        const wdir = wdirs[stage.split('@')[0]!] ?? '.';
-        outputs.push(...toOutputs(body?.outs, posix.join(dir, wdir), rel, stage));
+        const definition = definitions[stage.split('@')[0]!];
+        const outs = Array.isArray(body?.outs)
+          ? (body.outs as RawOut[]).filter((out) => !definition?.notPushed.has(posix.normalize(String(out?.path))))
+          : [];
+        outputs.push(...toOutputs(outs, posix.join(dir, definition?.wdir ?? '.'), rel, stage));
       }
     }
   }
@@ -79,14 +82,34 @@ function toOutputs(outs: unknown, dir: string, metafile: string, stage?: string)
   return result;
 }
 
-function stageWdirs(dvcYaml: string): Record<string, string> {
+interface StageDefinition {
+  wdir: string;
+  /**
+   * Outputs declared `cache: false` or `push: false` (in outs, metrics or plots): dvc.lock does
+   * not repeat these flags, and DVC neither caches nor pushes them.
+   */
+  notPushed: Set<string>;
+}
+
+function stageDefinitions(dvcYaml: string): Record<string, StageDefinition> {
   if (!existsSync(dvcYaml)) return {};
-  const doc = (parseYaml(readFileSync(dvcYaml, 'utf8')) ?? {}) as { stages?: Record<string, { wdir?: unknown }> };
-  const wdirs: Record<string, string> = {};
+  const doc = (parseYaml(readFileSync(dvcYaml, 'utf8')) ?? {}) as { stages?: Record<string, Record<string, unknown>> };
+  const definitions: Record<string, StageDefinition> = {};
   for (const [name, stage] of Object.entries(doc.stages ?? {})) {
-    if (typeof stage?.wdir === 'string') wdirs[name] = stage.wdir;
+    const notPushed = new Set<string>();
+    for (const field of ['outs', 'metrics', 'plots']) {
+      const entries = Array.isArray(stage?.[field]) ? (stage[field] as unknown[]) : [];
+      for (const entry of entries) {
+        // `- path` or `- path: {cache: false, …}`
+        if (!entry || typeof entry !== 'object') continue;
+        for (const [path, flags] of Object.entries(entry as Record<string, RawOut | null>)) {
+          if (flags?.cache === false || flags?.push === false) notPushed.add(posix.normalize(path));
+        }
+      }
+    }
+    definitions[name] = { wdir: typeof stage?.wdir === 'string' ? stage.wdir : '.', notPushed };
   }
-  return wdirs;
+  return definitions;
 }
 
 function findMetafiles(root: string): string[] {
