@@ -242,17 +242,16 @@ describe('examples/gitlab/.gitlab-ci.yml', () => {
         ]),
       );
 
-      // The data is pushed: the dataset dvc.lock names is in the remote, under DVC 3's layout.
+      // The data and the model are pushed: what dvc.lock names is in the remote, under DVC 3's layout.
       const lock = parse(readFileSync(join(run.workDir, 'train', 'dvc.lock'), 'utf8')) as {
-        stages: { generate: { outs: { path: string; md5: string }[] } };
+        stages: Record<string, { outs: { path: string; md5: string }[] }>;
       };
-      const [dataset] = lock.stages.generate.outs;
-      expect(dataset!.path).toBe('data/churn.csv');
+      const outs = [...lock.stages.generate!.outs, ...lock.stages.train!.outs];
+      const pushed = ['data/churn.csv', 'models/model.joblib'].map((path) => outs.find((out) => out.path === path)!);
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: DVC_BUCKET, Prefix: 'churn/' }));
-      expect(listed.Contents?.map((object) => object.Key)).toContain(
-        `churn/files/md5/${dataset!.md5.slice(0, 2)}/${dataset!.md5.slice(2)}`,
-      );
-      expect(parseOutputs(runs[3]!.stdout)).toMatchObject({ 'pushed-count': '1', remote: 'storage' });
+      const keys = listed.Contents?.map((object) => object.Key);
+      for (const { md5 } of pushed) expect(keys).toContain(`churn/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`);
+      expect(parseOutputs(runs[3]!.stdout)).toMatchObject({ 'pushed-count': '2', remote: 'storage' });
 
       // …and CD deployed this pipeline's image.
       expect(gitops.show(MANIFEST)).toContain('registry.example.com/acme/iris:def5678');
