@@ -1,8 +1,9 @@
 import { InputError, type Inputs } from '@mlops-actions/action-kit/inputs';
-import { parseRemoteUrl, remoteScheme, stripCredentials, type DvcPushOptions } from '@mlops-actions/dvc';
+import type { DvcPushOptions } from './flow.js';
+import { parseRemoteUrl, remoteScheme, stripCredentials } from './remote.js';
 
-/** Every input, validated up front. */
-export function readOptions(inputs: Inputs, mask: (secret: string) => void): DvcPushOptions {
+/** dvc-push's inputs, every one validated up front. */
+export function readDvcPushOptions(inputs: Inputs, mask: (secret: string) => void): DvcPushOptions {
   return {
     root: inputs.directory('working-directory', { allowOutside: 'allow-outside-workspace' }),
     dvcVersion: inputs.matching('dvc-version', /^3\.\d+\.\d+$/, 'a DVC 3 release like 3.67.1', { defaulted: true }),
