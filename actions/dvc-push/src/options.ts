@@ -1,4 +1,5 @@
-import { InputError, type Inputs } from '@mlops-actions/action-kit/inputs';
+import { Deadline } from '@mlops-actions/action-kit/http';
+import { InputError, formatDuration, type Inputs } from '@mlops-actions/action-kit/inputs';
 import { parseRemoteUrl, remoteScheme, stripCredentials, type DvcPushOptions } from '@mlops-actions/dvc';
 
 /** Every input, validated up front. */
@@ -17,7 +18,13 @@ export function readOptions(inputs: Inputs, mask: (secret: string) => void): Dvc
     allowMissingCache: inputs.boolean('allow-missing-cache'),
     verify: inputs.boolean('verify'),
     cache: inputs.boolean('cache'),
+    // `timeout`, counted from when the inputs were read.
+    deadline: stepDeadline(inputs.duration('timeout', { min: 1000, max: 6 * 3_600_000 })),
   };
+}
+
+function stepDeadline(ms: number): Deadline {
+  return Deadline.after(ms, `the step's timeout (${formatDuration(ms)})`);
 }
 
 /** remote-url may carry credentials (userinfo, a SAS query): masked, and never echoed back. */

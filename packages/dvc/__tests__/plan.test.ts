@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readRepoConfig } from '../src/config.js';
 import { planPush } from '../src/plan.js';
-import { makeRepo, type DvcRepo } from '../../../test/dvc/fixtures.js';
+import { dvc, makeRepo, type DvcRepo } from '../../../test/dvc/fixtures.js';
 
 describe('planPush (metafiles written by the real DVC)', () => {
   let repo: DvcRepo;
@@ -69,6 +69,30 @@ describe('planPush (metafiles written by the real DVC)', () => {
     } finally {
       rmSync(join(root, 'dvc.lock'));
       rmSync(join(root, 'old'), { recursive: true });
+    }
+  });
+
+  it("leaves out a stage's cache: false metrics, which dvc.lock records like any output (run by the real DVC)", () => {
+    const staged = makeRepo({ files: {} });
+    try {
+      writeFileSync(
+        join(staged.root, 'dvc.yaml'),
+        [
+          'stages:',
+          '  train:',
+          "    cmd: python3 -c \"open('model.bin', 'w').write('m'); open('metrics.json', 'w').write('{}')\"",
+          '    outs: [model.bin]',
+          '    metrics:',
+          '      - metrics.json:',
+          '          cache: false',
+          '',
+        ].join('\n'),
+      );
+      dvc(staged.root, ['repro', '-q']);
+      const config = readRepoConfig(join(staged.root, '.dvc'));
+      expect(planPush(staged.root, config, 'local', []).objects.map((o) => o.path)).toEqual(['model.bin']);
+    } finally {
+      staged.cleanup();
     }
   });
 });

@@ -35,7 +35,8 @@ interface RawOut {
 /**
  * Every output DVC would push from this repository: the `outs` of each `.dvc` file and each
  * stage of each `dvc.lock`, without `push: false` or `cache: false` outputs and without imports
- * (DVC does not push imported data).
+ * (DVC does not push imported data). dvc.lock does not repeat those flags (a `metrics:` entry
+ * with `cache: false` is recorded like any output): they come from the stage in dvc.yaml.
  */
 export function readOutputs(root: string): Output[] {
   const outputs: Output[] = [];
@@ -49,22 +50,28 @@ export function readOutputs(root: string): Output[] {
       outputs.push(...toOutputs(doc.outs, dir, rel));
     } else {
       const stages = (doc.stages ?? {}) as Record<string, { outs?: unknown }>;
-      const wdirs = stageWdirs(join(dirname(file), 'dvc.yaml'));
+      const declared = stageDeclarations(join(dirname(file), 'dvc.yaml'));
       for (const [stage, body] of Object.entries(stages)) {
-        const wdir = wdirs[stage.split('@')[0]!] ?? '.';
-        outputs.push(...toOutputs(body?.outs, posix.join(dir, wdir), rel, stage));
+        const { wdir, notPushed } = declared[stage.split('@')[0]!] ?? { wdir: '.', notPushed: new Set<string>() };
+        outputs.push(...toOutputs(body?.outs, posix.join(dir, wdir), rel, stage, notPushed));
       }
     }
   }
   return outputs.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-function toOutputs(outs: unknown, dir: string, metafile: string, stage?: string): Output[] {
+function toOutputs(
+  outs: unknown,
+  dir: string,
+  metafile: string,
+  stage?: string,
+  notPushed: ReadonlySet<string> = new Set(),
+): Output[] {
   if (!Array.isArray(outs)) return [];
   const result: Output[] = [];
   for (const out of outs as RawOut[]) {
     if (!out || typeof out.path !== 'string' || typeof out.md5 !== 'string') continue;
-    if (out.push === false || out.cache === false) continue;
+    if (out.push === false || out.cache === false || notPushed.has(posix.normalize(out.path))) continue;
     result.push({
       path: posix.normalize(posix.join(dir, out.path)).replace(/\/$/, ''),
       md5: out.md5,
@@ -79,14 +86,34 @@ function toOutputs(outs: unknown, dir: string, metafile: string, stage?: string)
   return result;
 }
 
-function stageWdirs(dvcYaml: string): Record<string, string> {
+interface StageDeclaration {
+  wdir: string;
+  /** Outputs (relative to wdir) declared `cache: false` or `push: false`. */
+  notPushed: Set<string>;
+}
+
+const OUTPUT_KINDS = ['outs', 'metrics', 'plots'] as const;
+
+/** Each stage's wdir and unpushed outputs, as dvc.yaml declares them. */
+function stageDeclarations(dvcYaml: string): Record<string, StageDeclaration> {
   if (!existsSync(dvcYaml)) return {};
-  const doc = (parseYaml(readFileSync(dvcYaml, 'utf8')) ?? {}) as { stages?: Record<string, { wdir?: unknown }> };
-  const wdirs: Record<string, string> = {};
+  const doc = (parseYaml(readFileSync(dvcYaml, 'utf8')) ?? {}) as { stages?: Record<string, Record<string, unknown>> };
+  const declared: Record<string, StageDeclaration> = {};
   for (const [name, stage] of Object.entries(doc.stages ?? {})) {
-    if (typeof stage?.wdir === 'string') wdirs[name] = stage.wdir;
+    const notPushed = new Set<string>();
+    for (const kind of OUTPUT_KINDS) {
+      const entries = Array.isArray(stage?.[kind]) ? (stage[kind] as unknown[]) : [];
+      // An entry is a path, or { path: { cache: false, push: false, … } }.
+      for (const entry of entries) {
+        if (!entry || typeof entry !== 'object') continue;
+        for (const [path, flags] of Object.entries(entry as Record<string, RawOut | null>)) {
+          if (flags?.cache === false || flags?.push === false) notPushed.add(posix.normalize(path));
+        }
+      }
+    }
+    declared[name] = { wdir: typeof stage?.wdir === 'string' ? stage.wdir : '.', notPushed };
   }
-  return wdirs;
+  return declared;
 }
 
 function findMetafiles(root: string): string[] {
