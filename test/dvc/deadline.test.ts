@@ -12,7 +12,7 @@ import { DeadlineExceededError } from '../../packages/action-kit/src/subprocess.
 import { updateLocalConfig } from '../../packages/dvc/src/config.js';
 import { installDvc } from '../../packages/dvc/src/install.js';
 import { MOTO_CREDENTIALS } from '../helpers/moto.js';
-import { processesCarrying } from '../helpers/test-run.js';
+import { survivorsCarrying } from '../helpers/test-run.js';
 import { scaled } from '../helpers/timeouts.js';
 import { startSilentServer } from '../helpers/upstream.js';
 import { makeRepo, type DvcRepo } from './fixtures.js';
@@ -37,18 +37,6 @@ async function silentServer() {
   const server = await startSilentServer();
   cleanups.push(() => server.stop());
   return server;
-}
-
-/** Resolves once no process carrying `mark` is alive; fails naming them when some outlive the wait. */
-async function noneLeft(mark: string): Promise<void> {
-  const until = Date.now() + scaled(10_000);
-  let left = processesCarrying(MARKER, mark);
-  while (left.length > 0 && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    left = processesCarrying(MARKER, mark);
-  }
-  for (const found of left) process.kill(found.pid, 'SIGKILL');
-  expect(left.map((found) => found.command)).toEqual([]);
 }
 
 describe('dvc-push under the step deadline', () => {
@@ -79,7 +67,7 @@ describe('dvc-push under the step deadline', () => {
       });
       expect(result.attempts).toBe(1);
       expect(silent.connections).toBeGreaterThan(0);
-      await noneLeft('push');
+      expect(await survivorsCarrying(MARKER, 'push', scaled(10_000))).toEqual([]);
     },
     PUSH_DEADLINE_MS + scaled(60_000),
   );
@@ -116,7 +104,7 @@ describe('dvc-push under the step deadline', () => {
       );
       expect(silent.connections).toBeGreaterThan(0);
       expect(existsSync(join(toolCache, 'dvc', '3.67.1'))).toBe(true);
-      await noneLeft('pip');
+      expect(await survivorsCarrying(MARKER, 'pip', scaled(10_000))).toEqual([]);
     },
     PIP_DEADLINE_MS + scaled(60_000),
   );

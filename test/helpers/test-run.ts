@@ -60,6 +60,21 @@ export function processesCarrying(name: string, value: string): TestProcess[] {
   return liveProcesses((_pgid, environ) => environ.includes(`${name}=${value}`));
 }
 
+/**
+ * Waits (up to `waitMs`) until no live process carries `name=value`; kills and returns those still
+ * there then, so a test can assert none was left behind and leave nothing either way.
+ */
+export async function survivorsCarrying(name: string, value: string, waitMs: number): Promise<TestProcess[]> {
+  const until = Date.now() + waitMs;
+  let left = processesCarrying(name, value);
+  while (left.length > 0 && Date.now() < until) {
+    await pause(50);
+    left = processesCarrying(name, value);
+  }
+  for (const survivor of left) signalQuietly(survivor.pid, 'SIGKILL');
+  return left;
+}
+
 function liveProcesses(match: (pgid: number, environ: string[]) => boolean): TestProcess[] {
   const found: TestProcess[] = [];
   for (const entry of readdirSync('/proc')) {

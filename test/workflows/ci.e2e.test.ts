@@ -4,7 +4,6 @@
 // model is trained, the image is built with the tags, labels and context the workflow asks for,
 // scanned by that reference before any push, pushed only on main to the registry ECR (moto) names,
 // and its reference and digest reach the caller.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -13,7 +12,7 @@ import { motoS3Client, startMoto } from '../helpers/moto.js';
 import { repoRoot } from '../helpers/paths.js';
 import type { Service } from '../helpers/service.js';
 import { scaled } from '../helpers/timeouts.js';
-import { exportConsumer } from './export.js';
+import { commitConsumer, exportConsumer } from './export.js';
 import type { OfflineAction, OfflineActionCall } from './offline-actions.js';
 import { addOutputsProbe, OUTPUTS_PROBE_JOB } from './outputs-probe.js';
 import { startHarness, type Harness, type StepRun, type WorkflowRun } from './run-workflow.js';
@@ -37,7 +36,7 @@ describe('examples/model-repo ci.yml under act', () => {
       writeFileSync(join(dir, path), text);
     }
     addOutputsProbe(dir, WORKFLOW, 'ci');
-    return { dir, sha: commitAll(dir) };
+    return { dir, sha: commitConsumer(dir, 'scratch change') };
   };
 
   const run = (
@@ -273,24 +272,4 @@ function callerOutputs(run: WorkflowRun): Record<string, string> {
 async function keys(s3: S3Client): Promise<string[]> {
   const listing = await s3.send(new ListObjectsV2Command({ Bucket: DVC_BUCKET }));
   return (listing.Contents ?? []).map((object) => object.Key!);
-}
-
-/** Commits everything in the consumer repository; returns the new HEAD. */
-function commitAll(dir: string): string {
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'consumer',
-        GIT_AUTHOR_EMAIL: 'consumer@localhost',
-        GIT_COMMITTER_NAME: 'consumer',
-        GIT_COMMITTER_EMAIL: 'consumer@localhost',
-        GIT_CONFIG_NOSYSTEM: '1',
-      },
-    }).trim();
-  git('add', '-A');
-  git('commit', '-q', '-m', 'scratch change');
-  return git('rev-parse', 'HEAD');
 }

@@ -7,7 +7,7 @@ import { Deadline } from '@mlops-actions/action-kit/http';
 import { memoryLogger } from '@mlops-actions/action-kit/logger';
 import { DeadlineExceededError } from '@mlops-actions/action-kit/subprocess';
 import { testDeadline } from '../../../test/helpers/deadline.js';
-import { processesCarrying } from '../../../test/helpers/test-run.js';
+import { survivorsCarrying } from '../../../test/helpers/test-run.js';
 import { scaled } from '../../../test/helpers/timeouts.js';
 import { startSilentServer } from '../../../test/helpers/upstream.js';
 import { GitBranchWriter, commitRaceSafe, gitRunner, parseImageRef, type GitRun } from '../src/index.js';
@@ -54,18 +54,6 @@ function shortDeadlineGit(clone: string, mark: string): GitRun {
     gitRunner(clone, Deadline.after(SHORT_MS, 'the short test deadline'), { [MARKER]: mark })(args, options);
 }
 
-/** Resolves once no process carrying `mark` is alive; fails naming them when some outlive the wait. */
-async function noneLeft(mark: string): Promise<void> {
-  const until = Date.now() + scaled(10_000);
-  let left = processesCarrying(MARKER, mark);
-  while (left.length > 0 && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    left = processesCarrying(MARKER, mark);
-  }
-  for (const process_ of left) process.kill(process_.pid, 'SIGKILL');
-  expect(left.map((p) => p.command)).toEqual([]);
-}
-
 const bump = { target: predictorOf('churn'), image: parseImageRef('ghcr.io/acme/churn:2.0.0') };
 
 describe('git under the step deadline, against a remote that never answers', () => {
@@ -85,7 +73,7 @@ describe('git under the step deadline, against a remote that never answers', () 
       "git fetch was stopped: the short test deadline has passed before it finished, so the bump stopped there. Check that the GitOps remote answers from this runner, or raise the step's timeout",
     );
     expect(silent!.connections).toBeGreaterThan(0);
-    await noneLeft('fetch');
+    expect(await survivorsCarrying(MARKER, 'fetch', scaled(10_000))).toEqual([]);
   });
 
   it('a push is stopped with the deadline error naming the unknown outcome; the remote is untouched', async () => {
@@ -109,7 +97,7 @@ describe('git under the step deadline, against a remote that never answers', () 
     );
     expect(silent!.connections).toBeGreaterThan(0);
     expect(origin.head()).toBe(before);
-    await noneLeft('push');
+    expect(await survivorsCarrying(MARKER, 'push', scaled(10_000))).toEqual([]);
   });
 
   it('a command is not started once the deadline has passed', async () => {
