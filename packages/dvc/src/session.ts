@@ -74,10 +74,10 @@ export class DvcSession {
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       deadline: options.deadline,
     });
-    if (!started) throw stopped('starting DVC', options.deadline.what);
+    if (!started) throw startStopped(options.deadline.what);
     const { child, stoppedBy } = started;
     const channel = new Channel(child, options.logger);
-    const hello = await underDeadline('starting DVC', stoppedBy, () => channel.next());
+    const hello = await underDeadline(startStopped, stoppedBy, () => channel.next());
     if (hello.reply.version === undefined) {
       child.kill('SIGKILL');
       throw new DvcSessionError(
@@ -90,7 +90,7 @@ export class DvcSession {
 
   /** Runs `dvc <argv>` in-process and returns its exit code and output. */
   async dvc(argv: string[]): Promise<CommandResult> {
-    const { reply, output } = await underDeadline(`dvc ${argv[0]}`, this.stoppedBy, () =>
+    const { reply, output } = await underDeadline(remoteStopped(`dvc ${argv[0]}`), this.stoppedBy, () =>
       this.channel.request({ op: 'dvc', argv }),
     );
     if (reply.rc === undefined)
@@ -101,8 +101,10 @@ export class DvcSession {
   /** Which of these objects each remote holds. */
   async exists(groups: ObjectGroup[], jobs?: number): Promise<PresentObject[]> {
     if (groups.every((group) => group.oids.length === 0)) return [];
-    const { reply, output } = await underDeadline('asking the remote which objects it holds', this.stoppedBy, () =>
-      this.channel.request({ op: 'exists', groups, ...(jobs ? { jobs } : {}) }),
+    const { reply, output } = await underDeadline(
+      remoteStopped('asking the remote which objects it holds'),
+      this.stoppedBy,
+      () => this.channel.request({ op: 'exists', groups, ...(jobs ? { jobs } : {}) }),
     );
     if (!reply.present) throw new DvcSessionError(redactUrls(reply.error ?? 'no answer'), output);
     return reply.present;
@@ -118,24 +120,34 @@ export class DvcSession {
   }
 }
 
-/** `request`, with the deadline named when it is what ended the process. */
+type Stopped = (deadline: string) => DeadlineExceededError;
+
+/** `request`, failing with `stopped` when the deadline is what ended the process. */
 async function underDeadline<T>(
-  what: string,
+  stopped: Stopped,
   stoppedBy: () => string | undefined,
   request: () => Promise<T>,
 ): Promise<T> {
   const deadline = stoppedBy();
-  if (deadline) throw stopped(what, deadline);
+  if (deadline) throw stopped(deadline);
   try {
     return await request();
   } catch (error) {
     const deadline = stoppedBy();
-    throw deadline ? stopped(what, deadline) : error;
+    throw deadline ? stopped(deadline) : error;
   }
 }
 
-function stopped(what: string, deadline: string): DeadlineExceededError {
-  return new DeadlineExceededError(`${what} was stopped: ${deadline} has passed before the remote answered`);
+function startStopped(deadline: string): DeadlineExceededError {
+  return new DeadlineExceededError(
+    `starting DVC was stopped: ${deadline} has passed before it was ready, so nothing was pushed: raise the step's timeout`,
+  );
+}
+
+/** A request that reaches the remote; what it means and what to do is the caller's (pushData's hint). */
+function remoteStopped(what: string): Stopped {
+  return (deadline) =>
+    new DeadlineExceededError(`${what} was stopped: ${deadline} has passed before the remote answered`);
 }
 
 /** The request/reply plumbing: fd 3 carries replies, stdout and stderr the DVC output. */
