@@ -81,7 +81,7 @@ async function runs(gitops: RealGitOps, uri: string, stream: boolean) {
 
 export default async function argocdReal(): Promise<Figure[]> {
   if (!REAL_ARGOCD_ENABLED) {
-    process.stderr.write('bench argocd-real: skipped, the real Argo CD tier is opt-in (MLOPS_REAL_ARGOCD=1)\n');
+    process.stderr.write('bench argocd-real: skipped (MLOPS_REAL_ARGOCD=0 turns the real Argo CD tier off)\n');
     return [];
   }
   const gitops = await startRealGitOps();

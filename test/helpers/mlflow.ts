@@ -26,10 +26,20 @@ export interface MlflowServer extends Service {
  * (MLFLOW_AUTH_CONFIG_PATH, MLFLOW_AUTH_ADMIN_PASSWORD and MLFLOW_FLASK_SERVER_SECRET_KEY). stop() ends it and removes the dir.
  * The first start migrates the schema and takes several seconds: start one per test file.
  */
-export async function startMlflow(options: { basicAuth?: boolean } = {}): Promise<MlflowServer> {
+export async function startMlflow(
+  options: {
+    basicAuth?: boolean;
+    /**
+     * Where the server keeps artifacts (e.g. s3://bucket on moto, with `env` giving
+     * MLFLOW_S3_ENDPOINT_URL and credentials), and the stack environment to run it from (one
+     * with boto3 for S3). Default: a local folder, the mlflow environment.
+     */
+    artifacts?: { destination: string; env: Record<string, string>; venv: string };
+  } = {},
+): Promise<MlflowServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mlflow-server-'));
   const database = join(dir, 'mlflow.db');
-  const env: Record<string, string> = { ...QUIET_ENV };
+  const env: Record<string, string> = { ...QUIET_ENV, ...options.artifacts?.env };
   const extraArgs: string[] = [];
   let admin: MlflowServer['admin'];
   if (options.basicAuth) {
@@ -58,13 +68,13 @@ export async function startMlflow(options: { basicAuth?: boolean } = {}): Promis
   try {
     service = await startService({
       name: options.basicAuth ? 'mlflow (basic auth)' : 'mlflow',
-      command: venvBin('mlflow', 'mlflow'),
+      command: venvBin(options.artifacts?.venv ?? 'mlflow', 'mlflow'),
       args: (port) => [
         'server',
         '--backend-store-uri',
         `sqlite:///${database}`,
         '--artifacts-destination',
-        join(dir, 'artifacts'),
+        options.artifacts?.destination ?? join(dir, 'artifacts'),
         '--host',
         '127.0.0.1',
         '--port',

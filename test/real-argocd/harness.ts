@@ -40,14 +40,16 @@ export interface RealGitOps {
   repoURL: string;
   /** Uploads a fitted model answering `label`, returns its s3:// URI. */
   uploadModel(key: string, label?: number): Promise<string>;
-  /** Raw bytes at a key (e.g. a corrupt model). */
-  uploadBytes(key: string, bytes: string): Promise<string>;
+  /** Raw bytes at a key (a model file, or a corrupt one); returns its s3:// URI. */
+  uploadBytes(key: string, bytes: Buffer | string): Promise<string>;
   /** Commits files (path → text) on main and pushes; returns the new HEAD. */
   commit(files: Record<string, string>, message: string): string;
+  /** Whether `revision` is `commit` or a later commit that contains it. */
+  contains(revision: string, commit: string): boolean;
   /** The files of an application folder for a model. */
   appFiles(name: string, storageUri: string, extra?: string): Record<string, string>;
-  /** Creates the Application (auto-sync unless `automated: false`) for apps/<name>. */
-  createApp(name: string, options?: { automated?: boolean }): Promise<void>;
+  /** Creates the Application for apps/<name>, or `options.path` (AppOptions). */
+  createApp(name: string, options?: AppOptions): Promise<void>;
   /** GET /api/v1/applications/<name> with the ci token. */
   getApp(name: string): Promise<ArgoApp>;
   /** Polls until `done` holds for the app or `timeoutMs` passes (then throws with the last state). */
@@ -55,7 +57,27 @@ export interface RealGitOps {
   stop(): Promise<void>;
 }
 
-export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<RealGitOps> {
+/** Where an Application deploys from and to, and its sync policy, as a user writes them. */
+export interface AppOptions {
+  /** Folder of the GitOps repository; default apps/<name>. */
+  path?: string;
+  /** Destination namespace (created if missing); default MODEL_NAMESPACE. */
+  namespace?: string;
+  /** Auto-sync (with prune); default true. */
+  automated?: boolean;
+  /**
+   * `syncPolicy.retry` of a failed sync. Without one, Argo CD 3.x retries an automated sync 5
+   * times (5 s … 80 s backoff) before it ends Failed.
+   */
+  retry?: { limit: number; backoff: { duration: string; factor: number; maxDuration: string } };
+}
+
+export interface RealGitOpsOptions extends RealArgoCdOptions {
+  /** The GitOps repository's first commit (path → text); default a README. */
+  files?: Record<string, string>;
+}
+
+export async function startRealGitOps(options: RealGitOpsOptions = {}): Promise<RealGitOps> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
@@ -67,13 +89,13 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const argo = await startRealArgoCd(options);
     stops.push(() => argo.stop());
-    argo.kubectl('create', 'namespace', MODEL_NAMESPACE);
+    const namespaces = new Set<string>();
     const kserve = new KServeStandIn(argo.kube, s3, (error) =>
       process.stderr.write(`[kserve stand-in] ${error.message}\n`),
     );
     await kserve.start();
     stops.push(() => kserve.stop());
-    const repo = createGitOpsRepo({ 'README.md': 'GitOps state of the models\n' });
+    const repo = createGitOpsRepo(options.files ?? { 'README.md': 'GitOps state of the models\n' });
     stops.push(async () => repo.remove());
     const daemon = await serveGit(dirname(repo.bare));
     stops.push(() => daemon.stop());
@@ -119,6 +141,15 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
         git(checkout, 'push', '-q', 'origin', repo.branch);
         return git(checkout, 'rev-parse', 'HEAD');
       },
+      contains(revision, commit) {
+        if (revision === commit) return true;
+        try {
+          git(repo.bare, 'merge-base', '--is-ancestor', commit, revision);
+          return true;
+        } catch {
+          return false;
+        }
+      },
       appFiles(name, storageUri, extra = '') {
         return {
           [`apps/${name}/inferenceservice.yaml`]: inferenceServiceManifest(name, MODEL_NAMESPACE, storageUri),
@@ -134,16 +165,18 @@ export async function startRealGitOps(options: RealArgoCdOptions = {}): Promise<
           ].join('\n'),
         };
       },
-      async createApp(name, { automated = true } = {}) {
+      async createApp(name, { path = `apps/${name}`, namespace = MODEL_NAMESPACE, automated = true, retry } = {}) {
+        if (!namespaces.has(namespace)) argo.kubectl('create', 'namespace', namespace);
+        namespaces.add(namespace);
         await argo.kube.must('POST', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`, {
           apiVersion: 'argoproj.io/v1alpha1',
           kind: 'Application',
           metadata: { name, namespace: ARGOCD_NAMESPACE },
           spec: {
             project: PROJECT,
-            source: { repoURL, path: `apps/${name}`, targetRevision: repo.branch },
-            destination: { server: argo.server, namespace: MODEL_NAMESPACE },
-            syncPolicy: automated ? { automated: { prune: true } } : {},
+            source: { repoURL, path, targetRevision: repo.branch },
+            destination: { server: argo.server, namespace },
+            syncPolicy: { ...(automated ? { automated: { prune: true } } : {}), ...(retry ? { retry } : {}) },
           },
         });
       },

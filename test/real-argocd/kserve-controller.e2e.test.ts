@@ -20,7 +20,7 @@ import {
 } from './kserve-controller.js';
 import { writeTinyModel } from './harness.js';
 
-// Opt-in: MLOPS_REAL_ARGOCD=1 (see REAL_ARGOCD_ENABLED).
+// Skipped with MLOPS_REAL_ARGOCD=0 (see REAL_ARGOCD_ENABLED).
 const describeReal = REAL_ARGOCD_ENABLED ? describe : describe.skip;
 
 // The KServe stand-in against a real kube-apiserver: each generation of an InferenceService gets

@@ -88,6 +88,18 @@ export class KServeStandIn {
     return this.served.get(`${namespace}/${name}`)?.url;
   }
 
+  /** The gateway URL of an InferenceService once the stand-in has seen it (its status.url to be). */
+  async whenRouted(namespace: string, name: string, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const url = this.url(namespace, name);
+      if (url) return url;
+      if (Date.now() > deadline)
+        throw new Error(`the stand-in saw no InferenceService ${namespace}/${name} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async stop(): Promise<void> {
     this.abort.abort();
     await this.watching?.catch(() => undefined);

@@ -3,9 +3,17 @@ import { FakeGitHub } from '../fakes/github/server.js';
 import { runAction, type ActionResult } from '../helpers/run-action.js';
 import { scaled } from '../helpers/timeouts.js';
 import { REAL_ARGOCD_ENABLED } from './cluster.js';
-import { argocdAppWait, MODEL_NAMESPACE, PROJECT, startRealGitOps, type ArgoApp, type RealGitOps } from './harness.js';
+import {
+  argocdAppWait,
+  MODEL_NAMESPACE,
+  PROJECT,
+  startRealGitOps,
+  type AppOptions,
+  type ArgoApp,
+  type RealGitOps,
+} from './harness.js';
 
-// Opt-in: MLOPS_REAL_ARGOCD=1 (see REAL_ARGOCD_ENABLED).
+// Skipped with MLOPS_REAL_ARGOCD=0 (see REAL_ARGOCD_ENABLED).
 const describeReal = REAL_ARGOCD_ENABLED ? describe : describe.skip;
 
 // The wait action's scenarios (test/argocd/wait-argocd-sync.test.ts runs them against the
@@ -16,33 +24,63 @@ const describeReal = REAL_ARGOCD_ENABLED ? describe : describe.skip;
 
 const STACK_START_MS = scaled(300_000);
 const DEPLOY_MS = scaled(180_000);
-/** One scenario: a deploy, a rollout, the action (≤ 360 s) and the CLI (≤ 60 s). */
-const SCENARIO_MS = scaled(600_000);
+/** One scenario: a deploy, a rollout, the action (≤ 180 s) and the CLI (≤ 60 s). */
+const SCENARIO_MS = scaled(480_000);
+/**
+ * The invalid-manifest app's `syncPolicy.retry`, as a user would shorten Argo CD's default (5
+ * retries, 5 s … 80 s): each backoff holds the operation Running with "Retrying attempt #N", a
+ * state the action reports before the next attempt.
+ */
+const INVALID_RETRY = { limit: 2, backoff: { duration: '3s', factor: 2, maxDuration: '10s' } };
 const GITHUB_TOKEN = 'ghs_realArgoCdScenarioToken0000000000';
 const BOGUS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.bm90LWEtcmVhbC1zaWduYXR1cmU';
 
 let gitops: RealGitOps;
 const table: { scenario: string; action: string; cli: string }[] = [];
 
-const atHead = (sha: string) => (app: ArgoApp) =>
-  app.status?.sync?.status === 'Synced' && app.status.sync.revision === sha && app.status.health?.status === 'Healthy';
+/**
+ * Synced + Healthy at `sha` or a later commit: apps deploy side by side (EARLY), so Argo CD may
+ * first sync one at a newer HEAD that only another app's commit added.
+ */
+const deployedAt = (sha: string) => (app: ArgoApp) =>
+  app.status?.sync?.status === 'Synced' &&
+  app.status.health?.status === 'Healthy' &&
+  app.status.sync.revision !== undefined &&
+  gitops.contains(app.status.sync.revision, sha);
 
-/** apps/<name> with a served model, its Application created and Synced + Healthy at HEAD. */
-async function deployed(name: string, options: { automated?: boolean } = {}): Promise<{ sha: string; uri: string }> {
+/** apps/<name> with a served model, its Application created and Synced + Healthy; the revision it runs. */
+async function deployed(name: string, options: AppOptions = {}): Promise<{ sha: string; uri: string }> {
   const uri = await gitops.uploadModel(`${name}/v1`, 1);
-  const sha = gitops.commit(gitops.appFiles(name, uri), `deploy ${name} v1`);
+  const committed = gitops.commit(gitops.appFiles(name, uri), `deploy ${name} v1`);
   await gitops.createApp(name, options);
   if (options.automated === false) {
     const response = await fetch(`${gitops.argo.url}/api/v1/applications/${name}/sync`, {
       method: 'POST',
       headers: { authorization: `Bearer ${gitops.argo.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ revision: sha }),
+      body: JSON.stringify({ revision: committed }),
     });
     expect(response.status).toBe(200);
   }
-  await gitops.waitApp(name, atHead(sha), DEPLOY_MS);
-  return { sha, uri };
+  const app = await gitops.waitApp(name, deployedAt(committed), DEPLOY_MS);
+  return { sha: app.status!.sync!.revision!, uri };
 }
+
+/**
+ * Apps deployed side by side while the first scenarios run: those whose scenario always asks Argo
+ * CD to refresh (or waits for its own failure), so they need no fresh reconcile when it starts.
+ * The refresh, auto-sync and manual-sync scenarios deploy their own: they rely on Argo CD not
+ * polling Git (every 180 s) in the seconds after their push.
+ */
+const EARLY: Record<string, AppOptions> = {
+  degraded: {},
+  invalid: { retry: INVALID_RETRY },
+  superseded: {},
+  stuck: {},
+};
+const early = new Map<string, ReturnType<typeof deployed>>();
+
+/** An app of EARLY, deployed (started in beforeAll). */
+const deployedEarly = (name: string) => early.get(name)!;
 
 /**
  * The bundled action as the runner starts it. `resources` names the app's InferenceService: right
@@ -63,8 +101,8 @@ function waitAction(inputs: Record<string, string | boolean | undefined>, env: R
       ...inputs,
     },
     env,
-    // Beyond the longest `timeout` input a scenario gives (360s).
-    timeoutMs: scaled(420_000),
+    // Beyond the longest `timeout` input a scenario gives (120s).
+    timeoutMs: scaled(180_000),
   });
 }
 
@@ -94,6 +132,11 @@ async function predictVersion(name: string): Promise<string> {
 describeReal('wait-argocd-sync against a real Argo CD', () => {
   beforeAll(async () => {
     gitops = await startRealGitOps();
+    for (const [name, options] of Object.entries(EARLY)) {
+      const deploying = deployed(name, options);
+      deploying.catch(() => undefined); // reported by the scenario that awaits it
+      early.set(name, deploying);
+    }
     process.stdout.write(
       `real Argo CD up: start-up ms ${JSON.stringify(gitops.argo.startup)}\nRSS MiB ${JSON.stringify(gitops.argo.rss())}\n`,
     );
@@ -197,7 +240,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
   it(
     'Degraded: fails fast naming the InferenceService whose model does not load',
     async () => {
-      await deployed('degraded');
+      await deployedEarly('degraded');
       const corrupt = await gitops.uploadBytes('degraded/v2', 'this is not a joblib file');
       const pushed = gitops.commit(gitops.appFiles('degraded', corrupt), 'degraded v2');
       const result = await waitAction({ application: 'degraded', revision: pushed });
@@ -208,7 +251,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
           expect.objectContaining({ kind: 'InferenceService', name: 'degraded', health: 'Degraded' }),
         ]),
       );
-      const cli = await argocdAppWait(gitops.argo, 'degraded', { timeoutSeconds: 20 });
+      const cli = await argocdAppWait(gitops.argo, 'degraded', { timeoutSeconds: 10 });
       expect(cli.exitCode).not.toBe(0);
       table.push({
         scenario: 'Degraded (model fails to load)',
@@ -222,17 +265,19 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
   it(
     'sync failed on an invalid manifest: fails once Argo CD gives up retrying, with the operation message',
     async () => {
-      const { uri } = await deployed('invalid');
+      const { uri } = await deployedEarly('invalid');
       const files = gitops.appFiles('invalid', uri);
       files['apps/invalid/broken.yaml'] =
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\ndata:\n  a: b\n';
       const pushed = gitops.commit(files, 'invalid manifest');
-      // Argo CD 3.x retries an automated sync 5 times (5 s … 80 s backoff) before it ends Failed.
-      const result = await waitAction({ application: 'invalid', revision: pushed, timeout: '360s' });
+      // The Application's own retry policy: two retries 3 s and 6 s after the failures, then Failed.
+      const result = await waitAction({ application: 'invalid', revision: pushed });
       expect(result.exitCode).toBe(1);
       expect(result.stdout).toMatch(/Retrying attempt #1/);
+      expect(result.stdout).toMatch(/Retrying attempt #2/);
+      expect(result.stdout).not.toMatch(/Retrying attempt #3/);
       expect(result.errors[0]).toMatch(/ended Failed.*Not_A_Valid_Name|Failed last sync attempt.*Not_A_Valid_Name/);
-      const cli = await argocdAppWait(gitops.argo, 'invalid', { timeoutSeconds: 20 });
+      const cli = await argocdAppWait(gitops.argo, 'invalid', { timeoutSeconds: 10 });
       table.push({
         scenario: 'sync failed (invalid manifest)',
         action: describeAction(result),
@@ -245,7 +290,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
   it(
     'superseded by a newer commit: succeeds with a warning when the newer one contains ours',
     async () => {
-      await deployed('superseded');
+      await deployedEarly('superseded');
       const ours = gitops.commit(gitops.appFiles('superseded', await gitops.uploadModel('superseded/v2', 0)), 'ours');
       const newer = gitops.commit(gitops.appFiles('superseded', await gitops.uploadModel('superseded/v3', 1)), 'newer');
       const github = await FakeGitHub.start(GITHUB_TOKEN, { 'acme/gitops': { bare: gitops.repo.bare } });
@@ -307,7 +352,7 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
   it(
     'never Ready: times out with health Progressing and the last observed state',
     async () => {
-      await deployed('stuck');
+      await deployedEarly('stuck');
       // The storage initializer waits for an object nobody uploads.
       const pushed = gitops.commit(gitops.appFiles('stuck', 's3://models/stuck/never-uploaded'), 'stuck v2');
       const result = await waitAction({ application: 'stuck', revision: pushed, timeout: '20s' });

@@ -45,6 +45,29 @@ build_venv() {
   fi
 }
 
+# The DVC that actions/dvc-push installs with pip in a workflow run (its `cache: false` virtualenv),
+# as wheels: the workflow tests point that pip here (PIP_NO_INDEX, PIP_FIND_LINKS), so the run
+# installs offline. Built from the dvc environment's pins, which name every dependency.
+build_wheelhouse() {
+  local pins=$here/requirements/dvc.txt key dir link=$stack/wheelhouse
+  key="$(sha256sum "$pins" | cut -c1-16)-$python_tag"
+  dir=$stack/wheelhouse-$key
+  if ! stamp_ok "$dir" "$key"; then
+    log "building the DVC wheelhouse"
+    rm -rf "$dir"
+    if ! "$python" -m pip wheel --quiet --disable-pip-version-check --no-input --no-deps -r "$pins" -w "$dir" > "$stack/logs/wheelhouse.log" 2>&1; then
+      log "building the DVC wheelhouse failed; the last lines of $stack/logs/wheelhouse.log:"
+      tail -n 20 "$stack/logs/wheelhouse.log" >&2
+      return 1
+    fi
+    echo "$key" > "$dir/.stamp"
+  fi
+  if [ "$(readlink "$link" 2> /dev/null)" != "wheelhouse-$key" ]; then
+    [ -L "$link" ] || rm -rf "$link"
+    ln -sfn "wheelhouse-$key" "$link.tmp" && mv -T "$link.tmp" "$link"
+  fi
+}
+
 build_actionlint() {
   if stamp_ok "$stack/bin/actionlint.d" "$actionlint_version"; then return 0; fi
   command -v go > /dev/null || { log "Go is needed to install actionlint (go install); install Go 1.22 or newer"; return 1; }
@@ -85,11 +108,13 @@ for pins in "$here"/requirements/*.txt; do
   build_venv "$(basename "$pins" .txt)" & pids+=($!)
 done
 build_actionlint & pids+=($!)
+build_wheelhouse & pids+=($!)
 build_act & pids+=($!)
 build_node24 & pids+=($!)
-# The real Argo CD tier (kube-apiserver, argocd; docs/real-argocd.md): ~35 CPU-minutes once per
-# machine, cached outside the checkout. Opt-in with MLOPS_REAL_ARGOCD=1, which also enables its tests.
-if [ "${MLOPS_REAL_ARGOCD:-0}" = 1 ]; then nice -n 10 "$here/real-argocd/build.sh" > /dev/null & pids+=($!); fi
+# The real Argo CD tier (kube-apiserver, argocd; docs/real-argocd.md): built once per machine and
+# cached outside the checkout; the first build compiles for ~20 minutes on 2 cores (its progress
+# lines go to stderr). MLOPS_REAL_ARGOCD=0 skips it (e.g. on a laptop), and with it its tests.
+if [ "${MLOPS_REAL_ARGOCD:-1}" != 0 ]; then nice -n 10 "$here/real-argocd/build.sh" > /dev/null & pids+=($!); fi
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 [ "$failed" = 0 ] || { log "setup failed"; exit 1; }

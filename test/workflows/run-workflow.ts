@@ -34,7 +34,7 @@
  *   assert those; the policy tests (test/policy) keep covering them.
  */
 import { spawnOwned } from '../helpers/service.js';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { node24, stackDir, stackTool } from '../helpers/paths.js';
@@ -168,6 +168,9 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
     MLOPS_CHECKOUT_SOURCE: context.self,
     MLOPS_SETUP_PYTHON: stackPython(),
     ...(options.pythonEnv ? { MLOPS_SETUP_PYTHON_ENV: stackEnv(options.pythonEnv) } : {}),
+    // Every pip of the run installs offline: dvc-push's own DVC comes from the stack's wheels.
+    PIP_NO_INDEX: '1',
+    PIP_FIND_LINKS: stackWheelhouse(),
     ...(options.env ?? {}),
   };
   const args = [
@@ -201,11 +204,12 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
     ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
   ];
   const node24Bin = join(node24(), '..');
+  const imageBin = runnerImageBin(context.scratch);
   const { exitCode, log } = await runAct(args, {
     cwd: options.workdir,
     timeoutMs: options.timeoutMs ?? scaled(300_000),
     env: {
-      PATH: `${node24Bin}:${BASE_PATH}`,
+      PATH: `${node24Bin}:${imageBin}:${BASE_PATH}`,
       HOME: home,
       TMPDIR: join(dir, 'tmp'),
       LANG: 'C.UTF-8',
@@ -263,6 +267,26 @@ function stackEnv(env: string): string {
   const dir = join(stackDir(), 'venvs', env);
   if (!existsSync(join(dir, 'bin', 'python')))
     throw new Error(`the stack has no ${env} virtualenv: run test/stack/setup.sh`);
+  return dir;
+}
+
+/**
+ * GitHub's Ubuntu images have `python` on PATH before any setup-python (ct.yml's payload check
+ * runs as `shell: python` before it): the stack's interpreter plays that part.
+ */
+function runnerImageBin(scratch: string): string {
+  const dir = join(scratch, 'image-bin');
+  if (!existsSync(dir)) {
+    mkdirSync(dir);
+    for (const name of ['python', 'python3']) symlinkSync(stackPython(), join(dir, name));
+  }
+  return dir;
+}
+
+/** The wheels of the DVC that dvc-push installs (test/stack/setup.sh build_wheelhouse). */
+function stackWheelhouse(): string {
+  const dir = join(stackDir(), 'wheelhouse');
+  if (!existsSync(dir)) throw new Error(`the stack has no DVC wheelhouse (${dir}): run test/stack/setup.sh`);
   return dir;
 }
 

@@ -16,6 +16,8 @@ export const EXAMPLE_REPOSITORY = 'your-org/model-repo';
 export const ARTIFACT_BUCKET = 'your-org-mlflow-artifacts';
 /** The example's DVC remote (examples/model-repo/.dvc/config). */
 export const DVC_BUCKET = 'your-org-ml-data';
+/** The stack environment with the example's pinned runtime (test/stack/requirements/model-repo.txt). */
+export const MODEL_REPO_ENV = 'model-repo';
 export const ENVIRONMENTS = ['staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 const GITHUB_TOKEN = 'ghs_workflow-tests-gitops-token';
@@ -46,17 +48,36 @@ export interface ExampleStandIns {
  * repository behind the fake GitHub API, and a local Argo CD per environment serving what it
  * syncs. Anything started is stopped again when a later start fails.
  */
-export async function startExampleStandIns(options: { mlflow?: boolean } = {}): Promise<ExampleStandIns> {
+export async function startExampleStandIns(
+  options: {
+    mlflow?: boolean;
+    /** MLflow keeps its artifacts in ARTIFACT_BUCKET on moto, where the example's storage URIs point. */
+    artifactsInS3?: boolean;
+  } = {},
+): Promise<ExampleStandIns> {
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const step of stops.reverse()) await Promise.resolve(step()).catch(() => {});
     stops.length = 0;
   };
   try {
-    const [moto, mlflow] = await Promise.all([
-      startMoto().then((server) => (stops.push(() => server.stop()), server)),
-      options.mlflow ? startMlflow().then((server) => (stops.push(() => server.stop()), server)) : undefined,
-    ]);
+    const track = <T extends { stop(): Promise<void> }>(server: T) => (stops.push(() => server.stop()), server);
+    const motoStarted = startMoto().then(track);
+    // With its artifacts in S3, MLflow needs moto's address; otherwise both start at once.
+    const mlflowStarted = !options.mlflow
+      ? undefined
+      : options.artifactsInS3
+        ? motoStarted.then((moto) =>
+            startMlflow({
+              artifacts: {
+                destination: `s3://${ARTIFACT_BUCKET}`,
+                env: { ...motoEnv(moto), MLFLOW_S3_ENDPOINT_URL: moto.url },
+                venv: MODEL_REPO_ENV,
+              },
+            }),
+          )
+        : startMlflow();
+    const [moto, mlflow] = await Promise.all([motoStarted, mlflowStarted?.then(track)]);
     const s3 = motoS3Client(moto);
     stops.push(() => s3.destroy());
     for (const bucket of [ARTIFACT_BUCKET, DVC_BUCKET]) await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -71,28 +71,32 @@ describe('planPush (metafiles written by the real DVC)', () => {
       rmSync(join(root, 'old'), { recursive: true });
     }
   });
-
-  it("leaves out a stage's cache: false metrics, which dvc.lock records like any output (run by the real DVC)", () => {
-    const staged = makeRepo({ files: {} });
+  it("leaves out a stage's cache: false and push: false outputs, which dvc.yaml declares and dvc.lock does not repeat", () => {
+    const { root } = makeRepo({ files: {} });
     try {
       writeFileSync(
-        join(staged.root, 'dvc.yaml'),
+        join(root, 'dvc.yaml'),
         [
           'stages:',
           '  train:',
-          "    cmd: python3 -c \"open('model.bin', 'w').write('m'); open('metrics.json', 'w').write('{}')\"",
-          '    outs: [model.bin]',
+          '    cmd: echo model > model.pkl && echo {} > metrics.json && echo x > scratch.bin && echo p > plot.csv',
+          '    outs:',
+          '      - model.pkl',
+          '      - scratch.bin:',
+          '          push: false',
           '    metrics:',
           '      - metrics.json:',
           '          cache: false',
+          '    plots:',
+          '      - plot.csv',
           '',
         ].join('\n'),
       );
-      dvc(staged.root, ['repro', '-q']);
-      const config = readRepoConfig(join(staged.root, '.dvc'));
-      expect(planPush(staged.root, config, 'local', []).objects.map((o) => o.path)).toEqual(['model.bin']);
+      dvc(root, ['repro', '-q']);
+      const planned = planPush(root, readRepoConfig(join(root, '.dvc')), 'local', []);
+      expect(planned.objects.map((o) => o.path)).toEqual(['model.pkl', 'plot.csv']);
     } finally {
-      staged.cleanup();
+      rmSync(join(root, '..'), { recursive: true, force: true });
     }
   });
 });

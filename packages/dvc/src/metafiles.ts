@@ -35,8 +35,7 @@ interface RawOut {
 /**
  * Every output DVC would push from this repository: the `outs` of each `.dvc` file and each
  * stage of each `dvc.lock`, without `push: false` or `cache: false` outputs and without imports
- * (DVC does not push imported data). dvc.lock does not repeat those flags (a `metrics:` entry
- * with `cache: false` is recorded like any output): they come from the stage in dvc.yaml.
+ * (DVC does not push imported data).
  */
 export function readOutputs(root: string): Output[] {
   const outputs: Output[] = [];
@@ -50,28 +49,25 @@ export function readOutputs(root: string): Output[] {
       outputs.push(...toOutputs(doc.outs, dir, rel));
     } else {
       const stages = (doc.stages ?? {}) as Record<string, { outs?: unknown }>;
-      const declared = stageDeclarations(join(dirname(file), 'dvc.yaml'));
+      const definitions = stageDefinitions(join(dirname(file), 'dvc.yaml'));
       for (const [stage, body] of Object.entries(stages)) {
-        const { wdir, notPushed } = declared[stage.split('@')[0]!] ?? { wdir: '.', notPushed: new Set<string>() };
-        outputs.push(...toOutputs(body?.outs, posix.join(dir, wdir), rel, stage, notPushed));
+        const definition = definitions[stage.split('@')[0]!];
+        const outs = Array.isArray(body?.outs)
+          ? (body.outs as RawOut[]).filter((out) => !definition?.notPushed.has(posix.normalize(String(out?.path))))
+          : [];
+        outputs.push(...toOutputs(outs, posix.join(dir, definition?.wdir ?? '.'), rel, stage));
       }
     }
   }
   return outputs.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-function toOutputs(
-  outs: unknown,
-  dir: string,
-  metafile: string,
-  stage?: string,
-  notPushed: ReadonlySet<string> = new Set(),
-): Output[] {
+function toOutputs(outs: unknown, dir: string, metafile: string, stage?: string): Output[] {
   if (!Array.isArray(outs)) return [];
   const result: Output[] = [];
   for (const out of outs as RawOut[]) {
     if (!out || typeof out.path !== 'string' || typeof out.md5 !== 'string') continue;
-    if (out.push === false || out.cache === false || notPushed.has(posix.normalize(out.path))) continue;
+    if (out.push === false || out.cache === false) continue;
     result.push({
       path: posix.normalize(posix.join(dir, out.path)).replace(/\/$/, ''),
       md5: out.md5,
@@ -86,34 +82,34 @@ function toOutputs(
   return result;
 }
 
-interface StageDeclaration {
+interface StageDefinition {
   wdir: string;
-  /** Outputs (relative to wdir) declared `cache: false` or `push: false`. */
+  /**
+   * Outputs declared `cache: false` or `push: false` (in outs, metrics or plots): dvc.lock does
+   * not repeat these flags, and DVC neither caches nor pushes them.
+   */
   notPushed: Set<string>;
 }
 
-const OUTPUT_KINDS = ['outs', 'metrics', 'plots'] as const;
-
-/** Each stage's wdir and unpushed outputs, as dvc.yaml declares them. */
-function stageDeclarations(dvcYaml: string): Record<string, StageDeclaration> {
+function stageDefinitions(dvcYaml: string): Record<string, StageDefinition> {
   if (!existsSync(dvcYaml)) return {};
   const doc = (parseYaml(readFileSync(dvcYaml, 'utf8')) ?? {}) as { stages?: Record<string, Record<string, unknown>> };
-  const declared: Record<string, StageDeclaration> = {};
+  const definitions: Record<string, StageDefinition> = {};
   for (const [name, stage] of Object.entries(doc.stages ?? {})) {
     const notPushed = new Set<string>();
-    for (const kind of OUTPUT_KINDS) {
-      const entries = Array.isArray(stage?.[kind]) ? (stage[kind] as unknown[]) : [];
-      // An entry is a path, or { path: { cache: false, push: false, … } }.
+    for (const field of ['outs', 'metrics', 'plots']) {
+      const entries = Array.isArray(stage?.[field]) ? (stage[field] as unknown[]) : [];
       for (const entry of entries) {
+        // `- path` or `- path: {cache: false, …}`
         if (!entry || typeof entry !== 'object') continue;
         for (const [path, flags] of Object.entries(entry as Record<string, RawOut | null>)) {
           if (flags?.cache === false || flags?.push === false) notPushed.add(posix.normalize(path));
         }
       }
     }
-    declared[name] = { wdir: typeof stage?.wdir === 'string' ? stage.wdir : '.', notPushed };
+    definitions[name] = { wdir: typeof stage?.wdir === 'string' ? stage.wdir : '.', notPushed };
   }
-  return declared;
+  return definitions;
 }
 
 function findMetafiles(root: string): string[] {
