@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ListObjectsV2Command, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { motoS3Client, startMoto } from '../helpers/moto.js';
-import { repoRoot } from '../helpers/paths.js';
 import type { Service } from '../helpers/service.js';
 import { scaled } from '../helpers/timeouts.js';
 import { commitConsumer, exportConsumer } from './export.js';
@@ -64,7 +63,6 @@ describe('examples/model-repo ci.yml under act', () => {
       env: {
         AWS_ENDPOINT_URL: moto.url,
         AWS_EC2_METADATA_DISABLED: 'true',
-        PIP_CACHE_DIR: join(repoRoot, '.cache', 'pip-workflows'),
       },
       standIns,
       pythonEnv: 'model-repo',
