@@ -18,6 +18,8 @@ export function readDvcPushOptions(inputs: Inputs, mask: (secret: string) => voi
     allowMissingCache: inputs.boolean('allow-missing-cache'),
     verify: inputs.boolean('verify'),
     cache: inputs.boolean('cache'),
+    // `timeout`, counted from when the inputs were read.
+    deadline: inputs.deadline('timeout', { min: 1000, max: 6 * 3_600_000 }),
   };
 }
 
