@@ -101,7 +101,7 @@ export default async function bench(): Promise<Figure[]> {
     execFileSync('git', ['add', '-A'], { cwd: root });
     execFileSync('git', ['commit', '--quiet', '-m', 'seed'], { cwd: root, env });
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const git = gitRunner(root);
+    const git = gitRunner(root, testDeadline());
     const fromGit = await timePlans(() => new GitCommitSnapshot(git, head));
     const bytes = paths.reduce((sum, path) => sum + readFileSync(join(root, path)).length, 0);
 

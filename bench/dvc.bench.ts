@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../packages/action-kit/src/logger.js';
 import { updateLocalConfig } from '../packages/dvc/src/config.js';
 import { installDvc } from '../packages/dvc/src/install.js';
+import { testDeadline } from '../test/helpers/deadline.js';
 import { DVC_ENV, TEST_TOOL_CACHE, dvc, makeRepo } from '../test/dvc/fixtures.js';
 import { MOTO_CREDENTIALS, startMoto } from '../test/helpers/moto.js';
 import { runAction } from '../test/helpers/run-action.js';
@@ -34,6 +35,7 @@ export default async function dvcBench(): Promise<Figure[]> {
       toolCache: TEST_TOOL_CACHE,
       env: process.env,
       logger: silentLogger,
+      deadline: testDeadline(),
     });
 
     const raw: number[] = [];
@@ -85,6 +87,7 @@ export default async function dvcBench(): Promise<Figure[]> {
           toolCache,
           env: process.env,
           logger: silentLogger,
+          deadline: testDeadline(),
         });
       const cold = await install(coldCache);
       const cached = await install(coldCache);

@@ -365,7 +365,7 @@ describe('wait-argocd-sync against the Argo CD simulator', () => {
       const refresh = await runWait(sim, { refresh: 'soft' });
       expect(refresh.errors[0]).toMatch(/Input 'refresh' has invalid value "soft": expected one of normal, hard, none/);
       const resources = await runWait(sim, { resources: 'iris' });
-      expect(resources.errors[0]).toMatch(/Input 'resources' has invalid line "iris"/);
+      expect(resources.errors[0]).toMatch(/Input 'resources' has invalid item "iris"/);
       expect(sim.server.requests).toEqual([]);
     });
   });

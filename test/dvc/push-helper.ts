@@ -1,5 +1,6 @@
 import { memoryLogger } from '../../packages/action-kit/src/logger.js';
 import { dvcPush, type DvcPushDeps, type DvcPushOptions } from '../../packages/dvc/src/flow.js';
+import { testDeadline } from '../helpers/deadline.js';
 import { DVC_ENV, stackPython } from './fixtures.js';
 
 /**
@@ -25,6 +26,7 @@ export async function pushWithRealDvc(
       allowMissingCache: false,
       verify: true,
       cache: false,
+      deadline: testDeadline(),
       ...overrides,
     },
     {

@@ -1,11 +1,12 @@
 // A small runner of a .gitlab-ci.yml's jobs with GitLab's shell-executor semantics, for the tests of
 // examples/gitlab: the jobs `rules:` selects for a pipeline source, stage by stage in file order;
-// each job in a fresh directory, `before_script` + `script` as one `bash -eo pipefail` script;
+// each job in a fresh copy of the project (its checkout), with the artifacts (`artifacts:paths`) of
+// the jobs of earlier stages copied in; `before_script` + `script` as one `bash -eo pipefail` script;
 // variables by GitLab's precedence (predefined < global < job < dotenv reports < CI/CD variables),
 // `$NAME` expanded in variable values; a job's dotenv report passed to the later stages; the
-// pipeline stops at the first failed job. (gitlab-ci-local needs Node >= 22 and a Git checkout of
-// the project; this covers what the example uses: stages, extends, default, rules, artifacts.reports.dotenv.)
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// pipeline stops at the first failed job. (This covers what the example uses: stages, extends,
+// default, rules, artifacts.paths and artifacts.reports.dotenv; gitlab-ci-local: see the test.)
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { spawnOwned } from '../helpers/service.js';
@@ -19,7 +20,7 @@ interface JobSpec {
   before_script?: string[];
   script?: string[];
   rules?: { if?: string }[];
-  artifacts?: { reports?: { dotenv?: string } };
+  artifacts?: { paths?: string[]; reports?: { dotenv?: string } };
 }
 
 export interface JobRun {
@@ -108,6 +109,8 @@ export interface RunOptions {
   variables: Vars;
   /** A directory for the jobs' working directories. */
   workDir: string;
+  /** The project's checkout, copied as each job's working directory (GitLab clones it per job); default empty. */
+  project?: string;
   jobTimeoutMs: number;
   /** Called after each job: the outside world reacting to it (an Argo CD seeing a push). */
   afterJob?: (run: JobRun) => void;
@@ -116,6 +119,8 @@ export interface RunOptions {
 export async function runPipeline(pipeline: Pipeline, options: RunOptions): Promise<JobRun[]> {
   const runs: JobRun[] = [];
   let dotenv: Vars = {};
+  /** Each finished job's artifacts: its directory and the paths it declared. */
+  const artifacts: { stage: string; dir: string; paths: string[] }[] = [];
   const base = withExpanded({ ...options.predefined, CI_PIPELINE_SOURCE: options.source }, pipeline.variables);
   for (const stage of pipeline.stages) {
     for (const [name, job] of pipeline.jobs) {
@@ -126,12 +131,17 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions): Prom
       for (const [key, value] of Object.entries(job.variables ?? {}))
         if (!(key in options.variables)) env[key] = expand(String(value), env);
       const cwd = join(options.workDir, name);
+      if (options.project) cpSync(options.project, cwd, { recursive: true });
       mkdirSync(cwd, { recursive: true });
+      for (const { dir, paths } of artifacts.filter((earlier) => earlier.stage !== stage))
+        for (const path of paths)
+          if (existsSync(join(dir, path))) cpSync(join(dir, path), join(cwd, path), { recursive: true });
       const script = [...(job.before_script ?? []), ...(job.script ?? [])].join('\n');
       const run = { name, ...(await runBash(script, cwd, env, options.jobTimeoutMs)) };
       runs.push(run);
       options.afterJob?.(run);
       if (run.exitCode !== 0) return runs;
+      artifacts.push({ stage, dir: cwd, paths: job.artifacts?.paths ?? [] });
       const report = job.artifacts?.reports?.dotenv;
       if (report && existsSync(join(cwd, report)))
         dotenv = { ...dotenv, ...parseDotenv(readFileSync(join(cwd, report), 'utf8')) };

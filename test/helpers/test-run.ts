@@ -47,16 +47,42 @@ export interface TestProcess {
 
 /** Live (not zombie) processes of the run: those carrying its marker and those in a group it registered. */
 export function processesOf(runId: string): TestProcess[] {
-  const marker = `${OWNER_VARIABLE}=${runId}`;
   const groups = new Set(registeredGroups(runId));
+  return liveProcesses((pgid, environ) => groups.has(pgid) || environ.includes(`${OWNER_VARIABLE}=${runId}`));
+}
+
+/**
+ * Live processes whose environment holds `name=value`: a process and all its descendants, whatever
+ * process group or session they moved to (the way the Actions runner finds a job's leftover
+ * processes at its end, by RUNNER_TRACKING_ID).
+ */
+export function processesCarrying(name: string, value: string): TestProcess[] {
+  return liveProcesses((_pgid, environ) => environ.includes(`${name}=${value}`));
+}
+
+/**
+ * Waits (up to `waitMs`) until no live process carries `name=value`; kills and returns those still
+ * there then, so a test can assert none was left behind and leave nothing either way.
+ */
+export async function survivorsCarrying(name: string, value: string, waitMs: number): Promise<TestProcess[]> {
+  const until = Date.now() + waitMs;
+  let left = processesCarrying(name, value);
+  while (left.length > 0 && Date.now() < until) {
+    await pause(50);
+    left = processesCarrying(name, value);
+  }
+  for (const survivor of left) signalQuietly(survivor.pid, 'SIGKILL');
+  return left;
+}
+
+function liveProcesses(match: (pgid: number, environ: string[]) => boolean): TestProcess[] {
   const found: TestProcess[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     const fields = statFields(entry);
     if (!fields || fields[0] === 'Z' || fields[0] === 'X') continue;
     const pgid = Number(fields[2]);
-    const environ = read(`/proc/${entry}/environ`) ?? '';
-    if (groups.has(pgid) || environ.split('\0').includes(marker)) {
+    if (match(pgid, (read(`/proc/${entry}/environ`) ?? '').split('\0'))) {
       const command = (read(`/proc/${entry}/cmdline`) ?? '').split('\0').join(' ').trim();
       found.push({ pid: Number(entry), pgid, command });
     }

@@ -48,7 +48,7 @@ describe('mlflow-gate-and-register inputs', () => {
     ],
     [{ thresholds: '{"accuracy": {"treshold": 0.8, "greater_is_better": true}}' }, "unknown field 'treshold'"],
     [{ thresholds: '{"accuracy": {"greater_is_better": true}}' }, 'give at least one of threshold'],
-    [{ alias: 'challenger, latest' }, `Input 'alias' has invalid value "challenger,latest"`],
+    [{ alias: 'challenger, latest' }, `Input 'alias' has invalid item "latest"`],
     [{ 'champion-alias': 'v2' }, 'v<digits> is reserved for version numbers'],
     [
       { 'on-no-champion': 'ignore' },

@@ -28,10 +28,10 @@ const DEPLOY_MS = scaled(180_000);
 const SCENARIO_MS = scaled(480_000);
 /**
  * The invalid-manifest app's `syncPolicy.retry`, as a user would shorten Argo CD's default (5
- * retries, 5 s … 80 s): each backoff holds the operation Running with "Retrying attempt #N", a
- * state the action reports before the next attempt.
+ * retries, 5 s … 80 s): each backoff (5 s, then 10 s) holds the operation Running with "Retrying
+ * attempt #N", a state the action reports before the next attempt.
  */
-const INVALID_RETRY = { limit: 2, backoff: { duration: '3s', factor: 2, maxDuration: '10s' } };
+const INVALID_RETRY = { limit: 2, backoff: { duration: '5s', factor: 2, maxDuration: '10s' } };
 const GITHUB_TOKEN = 'ghs_realArgoCdScenarioToken0000000000';
 const BOGUS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaSJ9.bm90LWEtcmVhbC1zaWduYXR1cmU';
 
@@ -270,13 +270,15 @@ describeReal('wait-argocd-sync against a real Argo CD', () => {
       files['apps/invalid/broken.yaml'] =
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\ndata:\n  a: b\n';
       const pushed = gitops.commit(files, 'invalid manifest');
-      // The Application's own retry policy: two retries 3 s and 6 s after the failures, then Failed.
+      // The Application's own retry policy: two retries, 5 s and 10 s after the failures, then Failed.
       const result = await waitAction({ application: 'invalid', revision: pushed });
       expect(result.exitCode).toBe(1);
       expect(result.stdout).toMatch(/Retrying attempt #1/);
       expect(result.stdout).toMatch(/Retrying attempt #2/);
       expect(result.stdout).not.toMatch(/Retrying attempt #3/);
       expect(result.errors[0]).toMatch(/ended Failed.*Not_A_Valid_Name|Failed last sync attempt.*Not_A_Valid_Name/);
+      // Argo CD's own count, in the final message the action quotes: the policy was applied.
+      expect(result.errors[0]).toMatch(/\(retried 2 times\)/);
       const cli = await argocdAppWait(gitops.argo, 'invalid', { timeoutSeconds: 10 });
       table.push({
         scenario: 'sync failed (invalid manifest)',

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Inputs, localRunContext, parseActionSpec, recordInputSource } from '../../packages/action-kit/src/portable.js';
-import { readSettings } from '../../actions/bump-kserve-image/src/settings.js';
-import { readOptions as readDvcOptions } from '../../actions/dvc-push/src/options.js';
-import { readConfig as readHealthConfig } from '../../actions/kserve-health-check/src/inputs.js';
-import { readConfig as readMlflowConfig } from '../../actions/mlflow-gate-and-register/src/config.js';
-import { readOptions as readArgoOptions } from '../../actions/wait-argocd-sync/src/options.js';
+import { readWaitSyncOptions } from '../../packages/argocd/src/inputs.js';
+import { readDvcPushOptions } from '../../packages/dvc/src/inputs.js';
+import { readBumpOptions } from '../../packages/gitops/src/flow/inputs.js';
+import { readHealthCheckInputs } from '../../packages/kserve/src/inputs.js';
+import { readMlflowOptions } from '../../packages/mlflow/src/inputs.js';
 // @ts-expect-error: a plain .mjs script without types
 import { generateSpecs } from '../../scripts/gen-specs.mjs';
 import { silentLogger } from '../../packages/action-kit/src/logger.js';
@@ -40,7 +40,7 @@ const cases: Case[] = [
     from: "'1e-6'",
     to: "'1e-3'",
     given: { url: 'http://127.0.0.1:9/', model: 'iris' },
-    effect: (inputs) => readHealthConfig(inputs).check.tolerance,
+    effect: (inputs) => readHealthCheckInputs(inputs).check.tolerance,
     before: 1e-6,
     after: 1e-3,
   },
@@ -50,7 +50,7 @@ const cases: Case[] = [
     from: '10m',
     to: '3m',
     given: { server: 'https://argocd.example.com', token: 't0k3n', application: 'iris' },
-    effect: (inputs) => readArgoOptions(inputs).timeoutMs,
+    effect: (inputs) => readWaitSyncOptions(inputs).timeoutMs,
     before: 600_000,
     after: 180_000,
   },
@@ -66,7 +66,7 @@ const cases: Case[] = [
       thresholds: 'acc: {threshold: 0.9, greater_is_better: true}',
     },
     effect: (inputs) => {
-      const config = readMlflowConfig(inputs, silentLogger);
+      const config = readMlflowOptions(inputs, silentLogger);
       return config.mode === 'promote' ? undefined : config.championAlias;
     },
     before: 'champion',
@@ -78,7 +78,7 @@ const cases: Case[] = [
     from: "'2'",
     to: "'5'",
     given: { 'working-directory': scratch },
-    effect: (inputs) => readDvcOptions(inputs, () => {}).retries,
+    effect: (inputs) => readDvcPushOptions(inputs, () => {}).retries,
     before: 2,
     after: 5,
   },
@@ -89,7 +89,7 @@ const cases: Case[] = [
     to: 'model-server',
     given: { image: 'ghcr.io/acme/iris:2', 'inference-service': 'iris', token: 't0k3n', repository: 'acme/gitops' },
     effect: (inputs) => {
-      const { target } = readSettings(inputs);
+      const { target } = readBumpOptions(inputs);
       return target.kind === 'inference-service' ? target.container : undefined;
     },
     before: 'kserve-container',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 // @ts-expect-error: a plain .mjs script without types
-import { bundle, bundleDir, listBundles } from '../../scripts/bundle.mjs';
+import { bundle, bundleDir, bundleEntry, listBundles } from '../../scripts/bundle.mjs';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,7 +23,7 @@ describe('committed dist/ equals a fresh bundle', () => {
     '%s',
     (action) => {
       const committed = join(bundleDir(action) as string, 'dist');
-      expect(existsSync(join(committed, 'index.js'))).toBe(true);
+      expect(existsSync(bundleEntry(action) as string)).toBe(true);
       const fresh = bundle(action, join(mkdtempSync(join(tmpdir(), 'dist-')), action)) as string;
       const freshFiles = filesUnder(fresh).sort();
       expect(filesUnder(committed).sort()).toEqual(freshFiles);

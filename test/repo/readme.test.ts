@@ -26,7 +26,7 @@ const EXERCISED_BY: Record<string, { file: string; invocation: string }> = {
   './scripts/pipeline.sh': { file: 'test/pipeline/script.e2e.test.ts', invocation: "'scripts', 'pipeline.sh'" },
 };
 /** The CLI's commands are run here, against the committed bundle. */
-const CLI_COMMAND = /^node packages\/cli\/dist\/index\.js( [\w-]+)* --help$/;
+const CLI_COMMAND = /^node packages\/cli\/dist\/mlops-actions\.mjs( [\w-]+)* --help$/;
 /** The adoption guide's rewrite, run below on a scratch copy of the repository. */
 const ADOPT_COMMAND = /^node scripts\/adopt\.mjs --org (\S+) --repo (\S+)$/;
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { parse } from 'yaml';
 import { git, type GitOpsRepo } from '../pipeline/gitops-repo.js';
 import { v2Expected, v2Payload, type TrainedModel } from './churn-model.js';
@@ -78,3 +79,22 @@ export const failure = (run: WorkflowRun) => `exit ${run.exitCode}\n${run.descri
 /** Whether a step of the deploy job ran (was not skipped). */
 export const ran = (run: WorkflowRun, id: string) =>
   run.job('deploy').steps.some((step) => step.id === id && step.outcome !== 'skipped');
+
+/**
+ * Asserts a run whose health check failed rolled back in order (bump, wait, failed health check,
+ * rollback, its wait and health check), each commit on the one before; returns the two commits.
+ */
+export function expectRolledBack(cd: CdRunner, run: WorkflowRun, before: string): { bump: string; rollback: string } {
+  expect(failure(run)).not.toMatch(/^exit 0/);
+  expect(
+    ['bump', 'wait', 'health', 'rollback', 'rollback-wait', 'rollback-health'].map(
+      (id) => run.step('deploy', id).outcome,
+    ),
+  ).toEqual(['success', 'success', 'failure', 'success', 'success', 'success']);
+  const bump = run.step('deploy', 'bump').outputs['commit-sha']!;
+  const rollback = run.step('deploy', 'rollback').outputs['commit-sha']!;
+  expect(cd.parentOf(bump)).toBe(before);
+  expect(cd.parentOf(rollback)).toBe(bump);
+  expect(run.step('deploy', 'rollback-wait').outputs.revision).toBe(rollback);
+  return { bump, rollback };
+}

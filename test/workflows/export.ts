@@ -62,21 +62,28 @@ export function exportConsumer(path: string, callers: string[] = [], branch = 'm
     copyFileSync(join(repoRoot, file), target);
   }
   for (const caller of callers) copyFileSync(join(CALLERS_DIR, caller), join(dir, '.github', 'workflows', caller));
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'consumer',
-        GIT_AUTHOR_EMAIL: 'consumer@localhost',
-        GIT_COMMITTER_NAME: 'consumer',
-        GIT_COMMITTER_EMAIL: 'consumer@localhost',
-        GIT_CONFIG_NOSYSTEM: '1',
-      },
-    }).trim();
-  git('init', '-q', `--initial-branch=${branch}`);
-  git('add', '-A');
-  git('commit', '-q', '-m', 'consumer repository');
-  return { dir, sha: git('rev-parse', 'HEAD') };
+  consumerGit(dir, 'init', '-q', `--initial-branch=${branch}`);
+  return { dir, sha: commitConsumer(dir, 'consumer repository') };
+}
+
+/** Commits everything in a consumer repository (e.g. a scratch change after exportConsumer); returns the new HEAD. */
+export function commitConsumer(dir: string, message: string): string {
+  consumerGit(dir, 'add', '-A');
+  consumerGit(dir, 'commit', '-q', '-m', message);
+  return consumerGit(dir, 'rev-parse', 'HEAD');
+}
+
+function consumerGit(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'consumer',
+      GIT_AUTHOR_EMAIL: 'consumer@localhost',
+      GIT_COMMITTER_NAME: 'consumer',
+      GIT_COMMITTER_EMAIL: 'consumer@localhost',
+      GIT_CONFIG_NOSYSTEM: '1',
+    },
+  }).trim();
 }

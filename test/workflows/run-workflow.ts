@@ -45,7 +45,12 @@ import { node24, stackDir, stackTool } from '../helpers/paths.js';
 import { scaled } from '../helpers/timeouts.js';
 import { parseActLog, type JobRun, type StepRun } from './act-log.js';
 import { exportSelf, SELF_REF, SELF_REPOSITORY } from './export.js';
-import { offlineActionMappings, type OfflineAction } from './offline-actions.js';
+import {
+  offlineActionMappings,
+  readOfflineActionCalls,
+  type OfflineAction,
+  type OfflineActionCall,
+} from './offline-actions.js';
 import { startOidcIssuer, type OidcIssuer } from './oidc.js';
 
 export type { JobRun, StepRun } from './act-log.js';
@@ -85,6 +90,8 @@ export interface WorkflowRun {
   jobs: JobRun[];
   /** The JSON log of the run, for a failure message. */
   log: string;
+  /** What the offline stand-ins were asked, in the order they ran. */
+  standInCalls: OfflineActionCall[];
   /** The job whose id (in its own workflow) or act key is `id` (the one with steps, when several). Throws when it never started. */
   job(id: string): JobRun;
   /** A Main step of a job, by step id. Throws when it never ran (a skipped step is reported as such). */
@@ -141,6 +148,7 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
     repository: { full_name: repository, name: repository.split('/')[1], owner: { login: repository.split('/')[0] } },
   };
   const eventFile = join(dir, 'event.json');
+  const record = join(dir, 'offline-actions.jsonl');
   writeFileSync(eventFile, JSON.stringify(payload));
   // Secrets go through a file (act's --secret-file, dotenv), never argv.
   const secretFile = join(dir, 'secrets');
@@ -159,7 +167,7 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
       : {}),
     ...context.oidc.runnerEnv(runId),
     MLOPS_OFFLINE_ACTIONS_EXPECTED: (options.standIns ?? []).join(' '),
-    MLOPS_OFFLINE_ACTIONS_RECORD: join(dir, 'offline-actions.jsonl'),
+    MLOPS_OFFLINE_ACTIONS_RECORD: record,
     // What the checkout stand-in copies for a checkout of your-org/mlops-actions.
     MLOPS_CHECKOUT_SOURCE: context.self,
     MLOPS_SETUP_PYTHON: stackPython(),
@@ -228,6 +236,7 @@ async function runWorkflow(options: WorkflowRunOptions, context: Context): Promi
     runId,
     jobs,
     log,
+    standInCalls: readOfflineActionCalls(record),
     job: findJob,
     step(jobId, id) {
       const step = findJob(jobId).steps.find((candidate) => candidate.id === id && candidate.stage === 'Main');

@@ -144,8 +144,8 @@ async function readIndex(client, location, digest) {
 
 // EXTERNAL MODULE: ../../packages/action-kit/src/parse.ts
 var parse = __webpack_require__(1541);
-// EXTERNAL MODULE: ../../packages/action-kit/src/http/index.ts + 6 modules
-var http = __webpack_require__(2231);
+// EXTERNAL MODULE: ../../packages/action-kit/src/http/index.ts + 5 modules
+var http = __webpack_require__(4485);
 // EXTERNAL MODULE: ../../packages/action-kit/src/logger.ts
 var src_logger = __webpack_require__(372);
 // EXTERNAL MODULE: ../../packages/ecr/src/severity.ts

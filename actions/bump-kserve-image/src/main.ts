@@ -1,9 +1,8 @@
 import type { ActionHost } from '@mlops-actions/action-kit/inputs';
-import { bumpImage, formatImageRef } from '@mlops-actions/gitops';
-import { readSettings } from './settings.js';
+import { bumpImage, formatImageRef, readBumpOptions } from '@mlops-actions/gitops';
 
 export async function main(host: ActionHost): Promise<void> {
-  const options = readSettings(host.inputs);
+  const options = readBumpOptions(host.inputs);
   const { outcome, image, verified, summary } = await bumpImage(options, host);
   const { plan } = outcome;
   host.setOutputs({

@@ -1,15 +1,18 @@
-import { dvcPush } from '@mlops-actions/dvc';
+import { dvcPush, readDvcPushOptions, type InstallCache } from '@mlops-actions/dvc';
 import type { ActionHost } from '@mlops-actions/action-kit/inputs';
-import { actionsCacheAvailable, actionsInstallCache } from './install-cache.js';
-import { readOptions } from './options.js';
 
-export async function main(host: ActionHost, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** `actionsCache`: GitHub's cache service for the DVC installation, given when the runner offers it. */
+export async function main(
+  host: ActionHost,
+  env: NodeJS.ProcessEnv = process.env,
+  actionsCache?: () => InstallCache,
+): Promise<void> {
   const { logger, context } = host;
-  const options = readOptions(host.inputs, host.mask);
-  const cacheService = options.cache && context.kind === 'github' && actionsCacheAvailable(env);
+  const options = readDvcPushOptions(host.inputs, host.mask);
+  const cacheService = options.cache && context.kind === 'github' && actionsCache;
   if (options.cache && !cacheService) {
     logger.info(
-      'The Actions cache service is not available here (no ACTIONS_RUNTIME_TOKEN / cache URL): using the tool cache only',
+      'The Actions cache service is not available here (only the action has it, with ACTIONS_RUNTIME_TOKEN and a cache URL): using the tool cache only',
     );
   }
   const outcome = await dvcPush(options, {
@@ -18,7 +21,7 @@ export async function main(host: ActionHost, env: NodeJS.ProcessEnv = process.en
     mask: host.mask,
     toolCacheDir: context.toolCacheDir,
     tempDir: context.tempDir,
-    ...(cacheService ? { installCache: actionsInstallCache() } : {}),
+    ...(cacheService ? { installCache: cacheService() } : {}),
   });
   const { result, remote } = outcome;
 

@@ -1,12 +1,11 @@
 import { HttpClient, redactUrl } from '@mlops-actions/action-kit/http';
 import type { ActionHost } from '@mlops-actions/action-kit/inputs';
-import { checkHealth, renderSummary, type HealthReport } from '@mlops-actions/kserve';
-import { readConfig } from './inputs.js';
+import { checkHealth, readHealthCheckInputs, renderSummary, type HealthReport } from '@mlops-actions/kserve';
 
 const RESPONSE_OUTPUT_LIMIT = 4096;
 
 export async function main({ inputs, logger, setOutputs, writeSummary }: ActionHost): Promise<void> {
-  const config = readConfig(inputs);
+  const config = readHealthCheckInputs(inputs);
   const client = new HttpClient({ ...config.client, logger });
   let report: HealthReport;
   try {

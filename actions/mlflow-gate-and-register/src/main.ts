@@ -1,9 +1,8 @@
 import type { ActionHost } from '@mlops-actions/action-kit/inputs';
-import { mlflowGateAndRegister } from '@mlops-actions/mlflow';
-import { readConfig } from './config.js';
+import { mlflowGateAndRegister, readMlflowOptions } from '@mlops-actions/mlflow';
 
 export async function main({ inputs, logger, context, setOutputs, writeSummary }: ActionHost): Promise<void> {
-  const report = await mlflowGateAndRegister(readConfig(inputs, logger), {
+  const report = await mlflowGateAndRegister(readMlflowOptions(inputs, logger), {
     logger,
     provenance: { gitCommit: context.sha, workflowRunUrl: context.runUrl },
   });

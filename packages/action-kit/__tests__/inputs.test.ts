@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { localRunContext } from '../src/context.js';
 import { InputError } from '../src/errors.js';
 import { Inputs, envInputSource, inputEnvName, maskEachLine, recordInputSource } from '../src/inputs.js';
+import { InvalidValue } from '../src/parse.js';
 import { parseActionSpec } from '../src/spec.js';
 
 const spec = parseActionSpec(
@@ -33,6 +34,8 @@ inputs:
   bad: {description: b}
   headers: {description: h}
   ca-cert: {description: c}
+  insecure-skip-tls-verify: {description: i, default: 'false'}
+  kustomization: {description: k}
   repository: {description: r, default: '\${{ github.repository }}'}
   no-default: {description: n}
 `,
@@ -164,6 +167,44 @@ describe('Inputs', () => {
     expect(() => inputsOf({ headers: 'Bad Name: x' }).inputs.headers('headers')).toThrow(
       `Input 'headers' has an invalid header name "Bad Name"`,
     );
+  });
+
+  it('checks each item of a list with one parser; the error quotes the bad item in one line', () => {
+    const upper = (item: string) => {
+      if (!/^[A-Z]+$/.test(item)) throw new InvalidValue('upper-case letters');
+      return item.toLowerCase();
+    };
+    expect(inputsOf({ files: 'A\nB, C' }).inputs.listOf('files', upper, { commas: true })).toEqual(['a', 'b', 'c']);
+    expect(() => inputsOf({ files: 'A\nb' }).inputs.listOf('files', upper)).toThrow(
+      new InputError(`Input 'files' has invalid item "b": expected upper-case letters`),
+    );
+    const secretList = inputsOf({ token: 'A\nsecret' }).inputs;
+    secretList.secret('token');
+    expect(() => secretList.listOf('token', upper)).toThrow(
+      new InputError(`Input 'token' has invalid item: expected upper-case letters`),
+    );
+  });
+
+  it('keeps a repository path inside the repository', () => {
+    const path = (raw: string) => inputsOf({ kustomization: raw }).inputs.relativePath('kustomization');
+    expect(path('./apps\\iris/kustomization.yaml')).toBe('apps/iris/kustomization.yaml');
+    expect(path('')).toBeUndefined();
+    for (const raw of ['/etc/passwd', '../other/k.yaml', 'a/../../k.yaml']) {
+      expect(() => path(raw)).toThrow(
+        `Input 'kustomization' has invalid value ${JSON.stringify(raw)}: expected a path relative to the repository root`,
+      );
+    }
+  });
+
+  it('reads the TLS trust (ca-cert, insecure-skip-tls-verify) and the step deadline the same way for every action', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(inputsOf({ 'ca-cert': pem }).inputs.tls()).toEqual({ caCert: pem.trim(), insecure: false });
+    expect(inputsOf({ 'insecure-skip-tls-verify': 'true' }).inputs.tls()).toEqual({ insecure: true });
+    const before = Date.now();
+    const deadline = inputsOf({ timeout: '90s' }).inputs.deadline('timeout', { min: 1000 });
+    expect(deadline.what).toBe("the step's timeout (1m30s)");
+    expect(deadline.at).toBeGreaterThanOrEqual(before + 90_000);
+    expect(() => inputsOf({ timeout: '10ms' }).inputs.deadline('timeout', { min: 1000 })).toThrow("Input 'timeout'");
   });
 
   it('refuses mutually exclusive inputs given together', () => {

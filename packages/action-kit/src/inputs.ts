@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { contextExpression, type RunContext } from './context.js';
 import { InputError } from './errors.js';
+import { Deadline } from './http/deadline.js';
 import {
   InvalidValue,
   isInside,
@@ -16,6 +17,7 @@ import {
   parseList,
   parseMapping,
   parseNumber,
+  formatDuration,
 } from './parse.js';
 import { resolveDefault, type ActionSpec } from './spec.js';
 
@@ -157,9 +159,38 @@ export class Inputs {
     );
   }
 
+  /** The step's deadline: the duration input `name` (e.g. timeout), counted from now. */
+  deadline(name: string, range: Range = {}): Deadline {
+    const ms = this.duration(name, range);
+    return Deadline.after(ms, `the step's ${name} (${formatDuration(ms)})`);
+  }
+
   /** One item a line (globs, targets, aliases); with `commas`, commas separate items too. */
   list(name: string, options: { commas?: boolean; required?: boolean } = {}): string[] {
     return this.parsed(name, (raw) => parseList(raw, options), options) ?? [];
+  }
+
+  /** A list whose every item goes through `parser` (which throws InvalidValue); the error quotes the bad item. */
+  listOf<T>(name: string, parser: (item: string) => T, options: { commas?: boolean } = {}): T[] {
+    return this.list(name, options).map((item) => {
+      try {
+        return parser(item);
+      } catch (error) {
+        if (!(error instanceof InvalidValue)) throw error;
+        const shown = this.secrets.has(name) ? '' : ` ${JSON.stringify(clip(item))}`;
+        throw new InputError(`Input '${name}' has invalid item${shown}: expected ${error.expected}`);
+      }
+    });
+  }
+
+  /** A path relative to the repository root that stays inside it (a manifest, a values file). */
+  relativePath(name: string): string | undefined {
+    return this.parsed(name, (raw) => {
+      const path = raw.replace(/\\/g, '/').replace(/^\.\//, '');
+      if (path.startsWith('/') || path.split('/').includes('..'))
+        throw new InvalidValue('a path relative to the repository root');
+      return path;
+    });
   }
 
   keyValues(name: string, options: { separator?: string } = {}): Record<string, string> {
@@ -235,6 +266,11 @@ export class Inputs {
       if (!pem.includes(PEM)) throw new InvalidValue('PEM text or the path of a PEM file (no certificate found in it)');
       return pem;
     });
+  }
+
+  /** The server's TLS trust: ca-cert (PEM text or file) and insecure-skip-tls-verify. */
+  tls(): { caCert?: string; insecure: boolean } {
+    return { caCert: this.caCert('ca-cert'), insecure: this.boolean('insecure-skip-tls-verify') };
   }
 
   /**

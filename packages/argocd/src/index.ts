@@ -48,3 +48,4 @@ export {
   type WaitResult,
 } from './wait.js';
 export { waitArgoCdSync, type WaitSyncOptions, type WaitSyncReport } from './flow.js';
+export { readWaitSyncOptions } from './inputs.js';

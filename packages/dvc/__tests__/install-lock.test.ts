@@ -7,7 +7,9 @@ import { describe, expect, it } from '@jest/globals';
 import { memoryLogger, type Logger } from '@mlops-actions/action-kit/logger';
 import { installDvc, installationKey, probePython } from '../src/install.js';
 import { freePort, spawnOwned, stopOwned } from '../../../test/helpers/service.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 import { repoRoot } from '../../../test/helpers/paths.js';
+import { processesCarrying } from '../../../test/helpers/test-run.js';
 import { scaled } from '../../../test/helpers/timeouts.js';
 
 const HOLDER = join(dirname(fileURLToPath(import.meta.url)), 'install-holder.ts');
@@ -28,10 +30,10 @@ async function silentIndex() {
 }
 
 /** Another job installing DVC into `toolCache`, as its own process; resolves once it holds the lock. */
-function startHolder(toolCache: string, indexUrl: string) {
+function startHolder(toolCache: string, indexUrl: string, trackingId: string) {
   const child = spawnOwned(process.execPath, ['--import', 'tsx', HOLDER, toolCache, indexUrl], {
     cwd: repoRoot,
-    env: { ...process.env, GITHUB_RUN_ID: '77', GITHUB_JOB: 'holder' },
+    env: { ...process.env, GITHUB_RUN_ID: '77', GITHUB_JOB: 'holder', RUNNER_TRACKING_ID: trackingId },
   });
   let output = '';
   const installing = new Promise<void>((resolve, reject) => {
@@ -68,6 +70,7 @@ async function install(toolCache: string, logger: Logger, lockTimeoutMs?: number
     env: { ...process.env, PIP_INDEX_URL: closedIndex, PIP_FIND_LINKS: '', PIP_RETRIES: '0' },
     logger,
     lockTimeoutMs,
+    deadline: testDeadline(),
   });
 }
 
@@ -80,7 +83,8 @@ describe('the DVC install lock', () => {
       const { variant } = installationKey('3.67.1', [], await probePython('python3', process.env));
       // What the previous implementation left behind when killed: it must not matter.
       mkdirSync(join(toolCache, 'dvc', '3.67.1', `${variant}.lock`), { recursive: true });
-      const holder = startHolder(toolCache, index.url);
+      const trackingId = `install-lock-${process.pid}`;
+      const holder = startHolder(toolCache, index.url, trackingId);
       try {
         await holder.installing;
         const pid = holder.child.pid!;
@@ -94,8 +98,10 @@ describe('the DVC install lock', () => {
           expect.stringMatching(new RegExp(`^info: Waiting for pid ${pid} on .+ \\(run 77, job holder\\)`)),
         ]);
 
-        // Cancelled the way the runner kills a step: SIGKILL to the whole process tree.
+        // Cancelled, then cleaned up as the runner does at the job's end: SIGKILL to every process
+        // carrying the job's RUNNER_TRACKING_ID (pip runs in a process group of its own).
         process.kill(-pid, 'SIGKILL');
+        for (const left of processesCarrying('RUNNER_TRACKING_ID', trackingId)) process.kill(left.pid, 'SIGKILL');
         await groupGone(pid, scaled(30_000));
 
         // Its lock died with it: the next install (default lock timeout: 10 minutes) does not wait at

@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { memoryLogger } from '@mlops-actions/action-kit/logger';
 import { installDvc, installationKey, probePython, type InstallCache } from '../src/install.js';
 import { freePort } from '../../../test/helpers/service.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 
 const python = { version: '3.11.7', implementation: 'cpython', platform: 'linux-x86_64', basePrefix: '/opt/py' };
 
@@ -55,6 +56,7 @@ describe('the DVC installation', () => {
           toolCache,
           env: { ...process.env, PIP_INDEX_URL: closedIndex, PIP_FIND_LINKS: '', PIP_RETRIES: '0' },
           logger: memoryLogger(),
+          deadline: testDeadline(),
           cache,
         }),
       ).rejects.toThrow(/^pip install dvc==3\.67\.1 failed/);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Deadline } from '@mlops-actions/action-kit/http';
 import { InputError } from '@mlops-actions/action-kit/inputs';
 import type { Logger } from '@mlops-actions/action-kit/logger';
 import { readRepoConfig, remoteNames, remoteSection, updateLocalConfig, type RepoConfig } from './config.js';
@@ -30,6 +31,8 @@ export interface DvcPushOptions {
   verify: boolean;
   /** Keep DVC's installation in the tool cache (and the cross-job cache, when given). */
   cache: boolean;
+  /** `timeout`: pip and DVC (every subprocess that reaches the network) run under it. */
+  deadline: Deadline;
 }
 
 export interface DvcPushDeps {
@@ -93,6 +96,7 @@ export async function dvcPush(options: DvcPushOptions, deps: DvcPushDeps): Promi
       toolCache: options.cache ? deps.toolCacheDir : join(deps.tempDir, 'dvc-push-install'),
       env: deps.env,
       logger,
+      deadline: options.deadline,
       ...(options.cache && deps.installCache ? { cache: deps.installCache } : {}),
     }),
   );
@@ -104,6 +108,7 @@ export async function dvcPush(options: DvcPushOptions, deps: DvcPushDeps): Promi
     cwd: options.root,
     env: { ...deps.env, DVC_NO_ANALYTICS: '1' },
     logger,
+    deadline: options.deadline,
   });
   let result: PushResult;
   try {

@@ -11,3 +11,4 @@ export * from './session.js';
 export * from './summary.js';
 export * from './targets.js';
 export * from './flow.js';
+export * from './inputs.js';

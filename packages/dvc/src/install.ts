@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Deadline } from '@mlops-actions/action-kit/http';
 import type { Logger } from '@mlops-actions/action-kit/logger';
+import { DeadlineExceededError, runUnderDeadline } from '@mlops-actions/action-kit/subprocess';
 import { withInstallLock } from './install-lock.js';
 
 const run = promisify(execFile);
@@ -43,6 +45,8 @@ export interface InstallOptions {
   /** The environment pip runs with (PIP_INDEX_URL, PIP_FIND_LINKS… pass through). */
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** The step's deadline: pip (which downloads) is stopped when it passes. */
+  deadline: Deadline;
   cache?: InstallCache;
   /** How long to wait for another job installing the same key on this machine. */
   lockTimeoutMs?: number;
@@ -152,13 +156,16 @@ async function pipInstall(dir: string, options: InstallOptions, info: PythonInfo
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dirname(dir), { recursive: true });
   const step = async (what: string, command: string, args: string[]) => {
-    try {
-      await run(command, args, { env: options.env, maxBuffer: 64 * 1024 * 1024, timeout: 900_000 });
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      const output = `${(error as { stderr?: string }).stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-      throw new InstallError(`${what} failed: ${output || (error as Error).message}`);
+    const result = await runUnderDeadline(command, args, { env: options.env, deadline: options.deadline });
+    if (result.code === 0) return;
+    rmSync(dir, { recursive: true, force: true });
+    if (result.stoppedBy) {
+      throw new DeadlineExceededError(
+        `${what} was stopped: ${result.stoppedBy} has passed before it finished, so DVC is not installed and nothing was pushed. Check that the package index answers from this runner (PIP_INDEX_URL, proxy), or raise the step's timeout`,
+      );
     }
+    const output = result.stderr.trim().split('\n').slice(-15).join('\n');
+    throw new InstallError(`${what} failed: ${output || `exit code ${result.code}`}`);
   };
   await step('Creating the virtualenv', options.python, ['-m', 'venv', dir]);
   await step(`pip install ${requirement}`, venvPython(dir), [

@@ -1,5 +1,6 @@
 import { backoffDelay } from '@mlops-actions/action-kit/http';
 import type { Logger } from '@mlops-actions/action-kit/logger';
+import { DeadlineExceededError } from '@mlops-actions/action-kit/subprocess';
 import { categorize, type DvcFailure } from './exit-codes.js';
 import type { TrackedObject } from './objects.js';
 import type { PushPlan } from './plan.js';
@@ -41,7 +42,7 @@ export interface PushedFile {
 
 export interface PushFailure {
   message: string;
-  category: DvcFailure['category'] | 'missing-cache' | 'not-verified';
+  category: DvcFailure['category'] | 'missing-cache' | 'not-verified' | 'deadline';
   hint?: string;
   exitCode?: number;
 }
@@ -63,6 +64,10 @@ export interface PushResult {
   skipped: boolean;
   failure?: PushFailure;
 }
+
+/** What a push the step's deadline stopped means, and what to do. */
+const DEADLINE_HINT =
+  "What reached the remote stays there (pushing is idempotent): run the step again to send the rest. Check that the remote answers from this runner, or raise the step's timeout";
 
 const RETRY_POLICY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 2000, maxDelayMs: 30_000 };
 const LISTED = 20;
@@ -135,6 +140,10 @@ export async function pushData(options: PushOptions): Promise<PushResult> {
     `${toPush.length} object(s) to push: ${countFiles(toPush)} file(s) and ${toPush.length - countFiles(toPush)} directory manifest(s)`,
   );
   const push = await timed('push', () => pushWithRetries(options, result));
+  if (push.stopped) {
+    result.failure = { category: 'deadline', message: push.stopped.message, hint: DEADLINE_HINT };
+    return result;
+  }
 
   let arrived: Set<string>;
   if (options.verify) {
@@ -171,7 +180,7 @@ export async function pushData(options: PushOptions): Promise<PushResult> {
 async function pushWithRetries(
   options: PushOptions,
   result: PushResult,
-): Promise<{ ok: boolean; output: string; failure?: DvcFailure }> {
+): Promise<{ ok: boolean; output: string; failure?: DvcFailure; stopped?: DeadlineExceededError }> {
   const argv = [
     'push',
     '-r',
@@ -182,7 +191,13 @@ async function pushWithRetries(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (;;) {
     result.attempts++;
-    const { exitCode, output } = await options.dvc.dvc(argv);
+    let exitCode: number, output: string;
+    try {
+      ({ exitCode, output } = await options.dvc.dvc(argv));
+    } catch (error) {
+      if (error instanceof DeadlineExceededError) return { ok: false, output: '', stopped: error };
+      throw error;
+    }
     if (exitCode === 0) return { ok: true, output };
     const failure = categorize(exitCode, output);
     if (!failure.retryable || result.attempts > options.retries) return { ok: false, output, failure };
@@ -204,6 +219,10 @@ async function checkRemote(
   try {
     return await presentIn(options, objects);
   } catch (error) {
+    if (error instanceof DeadlineExceededError) {
+      result.failure = { category: 'deadline', message: error.message, hint: DEADLINE_HINT };
+      return undefined;
+    }
     const output = `${(error as Error).message}\n${(error as { output?: string }).output ?? ''}`;
     const failure = categorize(255, output);
     result.failure = {

@@ -1,6 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import type { Deadline } from '@mlops-actions/action-kit/http';
 import type { Logger } from '@mlops-actions/action-kit/logger';
+import { DeadlineExceededError, spawnUnderDeadline } from '@mlops-actions/action-kit/subprocess';
 import { HELPER_SCRIPT } from './helper-script.js';
 import { redactUrls } from './remote.js';
 
@@ -43,13 +45,16 @@ interface Reply {
 
 /**
  * One long-lived Python process with DVC imported (see helper-script.ts). Requests run one at
- * a time; every line DVC prints is forwarded to the logger with URL credentials stripped.
+ * a time; every line DVC prints is forwarded to the logger with URL credentials stripped. The
+ * process (and anything it starts) runs under the step's deadline: when it passes, the process
+ * group is killed and the request in flight fails with a DeadlineExceededError.
  */
 export class DvcSession {
   readonly version: string;
   private constructor(
     private readonly child: ChildProcess,
     private readonly channel: Channel,
+    private readonly stoppedBy: () => string | undefined,
     version: string,
   ) {
     this.version = version;
@@ -61,14 +66,18 @@ export class DvcSession {
     cwd: string;
     env: NodeJS.ProcessEnv;
     logger: Logger;
+    deadline: Deadline;
   }): Promise<DvcSession> {
-    const child = spawn(options.python, ['-c', HELPER_SCRIPT], {
+    const started = spawnUnderDeadline(options.python, ['-c', HELPER_SCRIPT], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      deadline: options.deadline,
     });
+    if (!started) throw startStopped(options.deadline.what);
+    const { child, stoppedBy } = started;
     const channel = new Channel(child, options.logger);
-    const hello = await channel.next();
+    const hello = await underDeadline(startStopped, stoppedBy, () => channel.next());
     if (hello.reply.version === undefined) {
       child.kill('SIGKILL');
       throw new DvcSessionError(
@@ -76,12 +85,14 @@ export class DvcSession {
         hello.output,
       );
     }
-    return new DvcSession(child, channel, hello.reply.version);
+    return new DvcSession(child, channel, stoppedBy, hello.reply.version);
   }
 
   /** Runs `dvc <argv>` in-process and returns its exit code and output. */
   async dvc(argv: string[]): Promise<CommandResult> {
-    const { reply, output } = await this.channel.request({ op: 'dvc', argv });
+    const { reply, output } = await underDeadline(remoteStopped(`dvc ${argv[0]}`), this.stoppedBy, () =>
+      this.channel.request({ op: 'dvc', argv }),
+    );
     if (reply.rc === undefined)
       throw new DvcSessionError(`dvc ${argv[0]} crashed: ${reply.error ?? 'no answer'}`, output);
     return { exitCode: reply.rc, output };
@@ -90,7 +101,11 @@ export class DvcSession {
   /** Which of these objects each remote holds. */
   async exists(groups: ObjectGroup[], jobs?: number): Promise<PresentObject[]> {
     if (groups.every((group) => group.oids.length === 0)) return [];
-    const { reply, output } = await this.channel.request({ op: 'exists', groups, ...(jobs ? { jobs } : {}) });
+    const { reply, output } = await underDeadline(
+      remoteStopped('asking the remote which objects it holds'),
+      this.stoppedBy,
+      () => this.channel.request({ op: 'exists', groups, ...(jobs ? { jobs } : {}) }),
+    );
     if (!reply.present) throw new DvcSessionError(redactUrls(reply.error ?? 'no answer'), output);
     return reply.present;
   }
@@ -103,6 +118,36 @@ export class DvcSession {
     await exited;
     clearTimeout(timer);
   }
+}
+
+type Stopped = (deadline: string) => DeadlineExceededError;
+
+/** `request`, failing with `stopped` when the deadline is what ended the process. */
+async function underDeadline<T>(
+  stopped: Stopped,
+  stoppedBy: () => string | undefined,
+  request: () => Promise<T>,
+): Promise<T> {
+  const deadline = stoppedBy();
+  if (deadline) throw stopped(deadline);
+  try {
+    return await request();
+  } catch (error) {
+    const deadline = stoppedBy();
+    throw deadline ? stopped(deadline) : error;
+  }
+}
+
+function startStopped(deadline: string): DeadlineExceededError {
+  return new DeadlineExceededError(
+    `starting DVC was stopped: ${deadline} has passed before it was ready, so nothing was pushed: raise the step's timeout`,
+  );
+}
+
+/** A request that reaches the remote; what it means and what to do is the caller's (pushData's hint). */
+function remoteStopped(what: string): Stopped {
+  return (deadline) =>
+    new DeadlineExceededError(`${what} was stopped: ${deadline} has passed before the remote answered`);
 }
 
 /** The request/reply plumbing: fd 3 carries replies, stdout and stderr the DVC output. */
@@ -118,6 +163,8 @@ class Channel {
     private readonly child: ChildProcess,
     private readonly logger: Logger,
   ) {
+    // A request written after the process died (the deadline killed it) is answered by `next`.
+    (child.stdin as Writable).on('error', () => {});
     const fd3 = child.stdio[3] as Readable;
     fd3.setEncoding('utf8').on('data', (chunk: string) => {
       this.replyBuffer += chunk;

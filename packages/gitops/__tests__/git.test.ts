@@ -15,8 +15,10 @@ import {
   type BumpRequest,
   type GitRun,
 } from '../src/index.js';
+import { testDeadline } from '../../../test/helpers/deadline.js';
 import { LocalRemote, git, predictorOf } from './git-helpers.js';
 
+const ROOMY = testDeadline();
 const FAST = { maxAttempts: 25, baseDelayMs: 20, maxDelayMs: 300 };
 
 function isvcDoc(i: number): string {
@@ -44,7 +46,7 @@ function request(i: number, tag = '2.0.0'): BumpRequest {
   };
 }
 
-function writer(clone: string, run: GitRun = gitRunner(clone), logger = memoryLogger()) {
+function writer(clone: string, run: GitRun = gitRunner(clone, ROOMY), logger = memoryLogger()) {
   return new GitBranchWriter({
     git: run,
     branch: 'main',
@@ -168,7 +170,7 @@ describe('git method against real bare repositories', () => {
     writeFileSync(join(clone, 'apps/isvcs.yaml'), `${MANIFEST}# local edit\n`);
     const before = checkoutState(clone);
     const logger = memoryLogger();
-    const result = await commitRaceSafe(writer(clone, gitRunner(clone), logger), {
+    const result = await commitRaceSafe(writer(clone, gitRunner(clone, ROOMY), logger), {
       request: request(1),
       bumpId: 'l',
       logger: memoryLogger(),
@@ -231,7 +233,7 @@ describe('git method against real bare repositories', () => {
   it('an unknown push outcome is resolved by finding our trailer, not by pushing again', async () => {
     const origin = remote();
     const clone = origin.clone();
-    const real = gitRunner(clone);
+    const real = gitRunner(clone, ROOMY);
     let pushes = 0;
     const flaky: GitRun = async (args, options) => {
       const result = await real(args, options);
@@ -271,7 +273,7 @@ describe('git method against real bare repositories', () => {
   it('gives up after the bounded number of attempts when the branch keeps moving', async () => {
     const origin = remote();
     const clone = origin.clone();
-    const real = gitRunner(clone);
+    const real = gitRunner(clone, ROOMY);
     let n = 0;
     const racing: GitRun = async (args, options) => {
       if (args[0] === 'push') {
@@ -311,7 +313,7 @@ describe('git authentication', () => {
     const origin = remote();
     const clone = origin.clone();
     const env = gitAuthEnv(url, gitBasicCredential(token));
-    const run = gitRunner(clone, { ...env, GIT_TRACE: '1', GIT_CURL_VERBOSE: '0' });
+    const run = gitRunner(clone, ROOMY, { ...env, GIT_TRACE: '1', GIT_CURL_VERBOSE: '0' });
     const calls: string[][] = [];
     const recording: GitRun = (args, options) => (calls.push(args), run(args, options));
     const result = await recording(['ls-remote', url]);

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redactText } from '@mlops-actions/action-kit/http';
+import { redactText, type Deadline } from '@mlops-actions/action-kit/http';
+import { DeadlineExceededError, runUnderDeadline, type RunResult } from '@mlops-actions/action-kit/subprocess';
 import type { Logger } from '@mlops-actions/action-kit/logger';
 import { BumpError } from './errors.js';
 import type { RepoSnapshot } from './files.js';
@@ -10,12 +10,7 @@ import { fullMessage, hasBumpId, type CommitMessage } from './message.js';
 import type { BumpPlan } from './plan.js';
 import type { BranchWriter, CommitOutcome, Landed } from './race.js';
 
-export interface GitResult {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-  timedOut: boolean;
-}
+export type GitResult = RunResult;
 
 /** Runs git with an argv (never a shell), optional stdin and extra environment. */
 export type GitRun = (
@@ -23,33 +18,14 @@ export type GitRun = (
   options?: { input?: string | Buffer; env?: Record<string, string> },
 ) => Promise<GitResult>;
 
-export function gitRunner(cwd: string, env: Record<string, string | undefined> = {}, timeoutMs = 120_000): GitRun {
+/** git in `cwd`, every command under the step's deadline (its whole process group killed when it passes). */
+export function gitRunner(cwd: string, deadline: Deadline, env: Record<string, string | undefined> = {}): GitRun {
   return (args, options = {}) =>
-    new Promise((resolve, reject) => {
-      const child = spawn('git', args, {
-        cwd,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env, ...options.env } as NodeJS.ProcessEnv,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      let err = '';
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout: Buffer.concat(out), stderr: err, timedOut });
-      });
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.input ?? '');
+    runUnderDeadline('git', args, {
+      cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env, ...options.env } as NodeJS.ProcessEnv,
+      input: options.input,
+      deadline,
     });
 }
 
@@ -88,9 +64,15 @@ export class GitCommandError extends Error {
 /** Runs git and returns stdout; a failure names the command (without secrets) and git's message. */
 async function must(git: GitRun, args: string[], options?: Parameters<GitRun>[1]): Promise<Buffer> {
   const result = await git(args, options);
+  if (result.stoppedBy) {
+    throw new DeadlineExceededError(
+      `git ${args[0]} was stopped: ${result.stoppedBy} has passed before it finished, so the bump stopped there. Check that the GitOps remote answers from this runner, or raise the step's timeout`,
+    );
+  }
   if (result.code !== 0) {
-    const why = result.timedOut ? 'timed out' : redactText(result.stderr.trim().split('\n').slice(-3).join(' '));
-    throw new GitCommandError(`git ${args[0]} failed: ${why}`);
+    throw new GitCommandError(
+      `git ${args[0]} failed: ${redactText(result.stderr.trim().split('\n').slice(-3).join(' '))}`,
+    );
   }
   return result.stdout;
 }
@@ -184,6 +166,11 @@ export class GitBranchWriter implements BranchWriter {
     const { git, branch } = this.options;
     const commit = await this.buildCommit(base, plan, message);
     const push = await git(['push', '--porcelain', this.remote, `${commit}:refs/heads/${branch}`]);
+    if (push.stoppedBy) {
+      throw new DeadlineExceededError(
+        `git push to ${branch} was stopped: ${push.stoppedBy} has passed before the remote answered, so whether commit ${commit.slice(0, 12)} landed is unknown. Look at ${branch}; running the bump again is safe (it commits nothing when the manifest already holds the target)`,
+      );
+    }
     if (push.code === 0) {
       await this.followInCheckout(commit);
       return { kind: 'landed', sha: commit, url: this.url(commit) };
@@ -202,12 +189,7 @@ export class GitBranchWriter implements BranchWriter {
     if (/\[rejected\]|non-fast-forward|fetch first|stale info/.test(output)) {
       return { kind: 'stale', reason: `${branch} moved on the remote while this commit was built` };
     }
-    return {
-      kind: 'unknown',
-      reason: push.timedOut
-        ? 'git push timed out'
-        : `git push failed: ${redactText(push.stderr.trim().split('\n').pop() ?? '')}`,
-    };
+    return { kind: 'unknown', reason: `git push failed: ${redactText(push.stderr.trim().split('\n').pop() ?? '')}` };
   }
 
   async findLanded(bumpId: string): Promise<Landed | undefined> {
@@ -253,7 +235,9 @@ export class GitBranchWriter implements BranchWriter {
     const merge = await git(['merge', '--ff-only', '--quiet', '--no-stat', sha]);
     if (merge.code === 0) return;
     const before = (await git(['rev-parse', 'HEAD'])).stdout.toString('utf8').trim().slice(0, 12);
-    const why = merge.timedOut ? 'timed out' : redactText(merge.stderr.trim().split('\n').slice(0, 2).join(' '));
+    const why = merge.stoppedBy
+      ? `${merge.stoppedBy} had passed`
+      : redactText(merge.stderr.trim().split('\n').slice(0, 2).join(' '));
     logger.warning(
       `Pushed ${sha.slice(0, 12)} to ${branch}, but the checkout stays at ${before}: ${why}. Run 'git pull --ff-only' there before later steps read its files`,
     );

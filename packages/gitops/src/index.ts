@@ -60,3 +60,4 @@ export { COMMIT_METHODS, type BumpOptions, type CommitMethod } from './flow/opti
 export { bumpImage, type BumpDeps, type BumpImageResult } from './flow/bump.js';
 export type { Outcome as BumpOutcome } from './flow/commit.js';
 export type { Verified } from './flow/verify.js';
+export { readBumpOptions } from './flow/inputs.js';

@@ -22,3 +22,4 @@ export { sendTimedRequests } from './timed-requests.js';
 export { evaluateSlo, type SloVerdict } from './slo.js';
 export { listServedModels, readModelList, describeServedModels, type ServedModel } from './served-models.js';
 export { renderSummary, type SummaryContext } from './summary.js';
+export { readHealthCheckInputs, type HealthCheckInputs } from './inputs.js';

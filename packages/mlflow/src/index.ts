@@ -24,3 +24,4 @@ export {
   type MlflowGateOptions,
   type Mode,
 } from './flow.js';
+export { readMlflowOptions } from './inputs.js';

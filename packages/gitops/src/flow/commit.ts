@@ -63,12 +63,12 @@ export async function commitBump(options: BumpOptions, context: CommitContext): 
 }
 
 async function viaGit(options: BumpOptions, context: CommitContext, race: RaceSafeOptions): Promise<Outcome> {
-  let git = gitRunner(options.path);
+  let git = gitRunner(options.path, options.deadline);
   const remote = await remoteUrl(git);
   if (options.token) {
     const credential = gitBasicCredential(options.token);
     context.mask(credential);
-    git = gitRunner(options.path, gitAuthEnv(remote, credential));
+    git = gitRunner(options.path, options.deadline, gitAuthEnv(remote, credential));
   }
   const branch = options.branch ?? (await remoteDefaultBranch(git));
   // Links follow the checkout's remote (the GitOps repository), not the workflow's repository.

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Inputs, recordInputSource } from '@mlops-actions/action-kit/inputs';
-import { readConfig } from '../src/inputs.js';
-import { spec } from '../src/spec.generated.js';
+import { readHealthCheckInputs } from '../src/inputs.js';
+import { spec } from '../../../actions/kserve-health-check/src/spec.generated.js';
 
 const workspace = mkdtempSync(join(tmpdir(), 'kserve-config-'));
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -21,10 +21,10 @@ function config(values: Record<string, string>) {
     recordInputSource(values, (secret) => masked.push(secret)),
     { spec, workspace },
   );
-  return { config: readConfig(inputs), masked };
+  return { config: readHealthCheckInputs(inputs), masked };
 }
 
-describe('readConfig', () => {
+describe('readHealthCheckInputs (kserve-health-check inputs)', () => {
   it('applies the defaults of action.yml', () => {
     const { config: c } = config({ url: 'https://gw.example.com/serving/', model: 'iris' });
     expect(c.check).toEqual({

@@ -1,8 +1,9 @@
 import { InputError, type Inputs } from '@mlops-actions/action-kit/inputs';
-import { parseRemoteUrl, remoteScheme, stripCredentials, type DvcPushOptions } from '@mlops-actions/dvc';
+import type { DvcPushOptions } from './flow.js';
+import { parseRemoteUrl, remoteScheme, stripCredentials } from './remote.js';
 
-/** Every input, validated up front. */
-export function readOptions(inputs: Inputs, mask: (secret: string) => void): DvcPushOptions {
+/** dvc-push's inputs, every one validated up front. */
+export function readDvcPushOptions(inputs: Inputs, mask: (secret: string) => void): DvcPushOptions {
   return {
     root: inputs.directory('working-directory', { allowOutside: 'allow-outside-workspace' }),
     dvcVersion: inputs.matching('dvc-version', /^3\.\d+\.\d+$/, 'a DVC 3 release like 3.67.1', { defaulted: true }),
@@ -17,6 +18,8 @@ export function readOptions(inputs: Inputs, mask: (secret: string) => void): Dvc
     allowMissingCache: inputs.boolean('allow-missing-cache'),
     verify: inputs.boolean('verify'),
     cache: inputs.boolean('cache'),
+    // `timeout`, counted from when the inputs were read.
+    deadline: inputs.deadline('timeout', { min: 1000, max: 6 * 3_600_000 }),
   };
 }
 

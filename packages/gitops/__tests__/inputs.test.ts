@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Inputs, envInputSource, inputEnvName, localRunContext } from '@mlops-actions/action-kit/inputs';
-import { readSettings } from '../src/settings.js';
-import { spec } from '../src/spec.generated.js';
+import { readBumpOptions } from '../src/flow/inputs.js';
+import { spec } from '../../../actions/bump-kserve-image/src/spec.generated.js';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
@@ -19,10 +19,10 @@ function settings(
     (secret) => masked.push(secret),
   );
   const context = localRunContext(env, workspace);
-  return { settings: readSettings(new Inputs(source, { spec, context })), masked };
+  return { settings: readBumpOptions(new Inputs(source, { spec, context })), masked };
 }
 
-describe('readSettings', () => {
+describe('readBumpOptions (bump-kserve-image inputs)', () => {
   it('an InferenceService bump with the defaults; the token is masked first', () => {
     const { settings: s, masked } = settings({
       token: 'ghs_x123',
