@@ -138,6 +138,12 @@ describe('examples/model-repo ct.yml under act', () => {
     expect(run.step('deploy', 'wait').outputs.revision).toBe(commit);
     expect(repo.standIns.argocd.staging.cluster.served()).toMatchObject({ storageUri, revision: commit });
 
+    // The caller sees it through the reusable workflow's outputs (not deploy-commit-sha: act never
+    // re-evaluates an output read from a job that is itself a workflow call, see run-workflow.ts).
+    expect(run.job('outcome').summary).toContain(
+      `Version ${expected.version} (run ${gate['run-id']}) passed the gate: \`${storageUri}\`, deployed to staging in`,
+    );
+
     // The endpoint serves that model: the answers of the model DVC holds.
     await expect(ask(repo.standIns.argocd.staging.endpoint)).resolves.toEqual({
       modelVersion: storageUri,
@@ -219,6 +225,9 @@ describe('examples/model-repo ct.yml under act', () => {
       expect(run.jobs.filter((job) => job.id === 'deploy').every((job) => job.result !== 'success')).toBe(true);
       expect(await state()).toEqual(before);
       expect((await registry(mlflow())).aliases).toEqual({ champion: '2', challenger: '2' });
+      expect(run.job('outcome').summary).toContain(
+        `No new version: the candidate (run ${gate['run-id']}) did not pass the gate`,
+      );
     },
     RUN_TIMEOUT,
   );

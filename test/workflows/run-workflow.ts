@@ -28,6 +28,10 @@
  * - github.repository comes from the workdir's git remote (getGithubContext, run_context.go) and
  *   github.run_id defaults to 1: both are set explicitly, with the API URLs.
  * - no OIDC (no ACTIONS_ID_TOKEN_REQUEST_* in pkg/): oidc.ts serves a token endpoint.
+ * - a called workflow's outputs are evaluated when each of its step jobs ends (setJobOutputs in
+ *   newJobExecutor, pkg/runner/job_executor.go), not when the workflow ends: an output read from a
+ *   job that is itself a workflow call (ct.yml's deploy-commit-sha, from cd.yml) stays as it was
+ *   before that job ran. Tests read such values from the inner job's steps instead.
  * - concurrency, environment, permissions, job timeout-minutes and workflow_call secret
  *   declarations are not modelled, and a failed reusable-workflow job ends the run before any
  *   `if: always()` dependent (NewPlanExecutor…handleFailure, pkg/runner/runner.go): tests do not
