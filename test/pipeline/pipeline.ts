@@ -26,7 +26,8 @@ export interface SavedSummary {
 
 export interface PipelineRun {
   planned: PlannedRun;
-  run: WorkflowRun;
+  /** What the report and the summaries need of the run. */
+  run: Pick<WorkflowRun, 'exitCode' | 'jobs' | 'log'>;
   durationMs: number;
   summaries: SavedSummary[];
   /** The runner's own log of the run (act --json), relative to the summaries folder. */

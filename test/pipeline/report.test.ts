@@ -1,9 +1,9 @@
 // The pipeline's report and the index of its summaries folder, from a result as runPipeline
 // returns it (runner's jobs and steps, as act-log.ts reads them).
 import { describe, expect, it } from '@jest/globals';
-import type { JobRun, WorkflowRun } from '../workflows/run-workflow.js';
+import type { JobRun } from '../workflows/run-workflow.js';
 import type { EndState } from './end-state.js';
-import type { PipelineResult } from './pipeline.js';
+import type { PipelineResult, PipelineRun } from './pipeline.js';
 import { formatIndex, formatReport } from './report.js';
 
 const step = (name: string, outcome: 'success' | 'failure' | 'skipped', durationMs: number, errors: string[] = []) => ({
@@ -17,16 +17,8 @@ const step = (name: string, outcome: 'success' | 'failure' | 'skipped', duration
   errors,
 });
 
-function workflowRun(exitCode: number, jobs: JobRun[]): WorkflowRun {
-  return {
-    exitCode,
-    runId: '1',
-    jobs,
-    log: '',
-    job: () => jobs[0]!,
-    step: () => jobs[0]!.steps[0]!,
-    describe: () => '',
-  };
+function workflowRun(exitCode: number, jobs: JobRun[]): PipelineRun['run'] {
+  return { exitCode, jobs, log: '' };
 }
 
 const train: JobRun = {
