@@ -180,6 +180,7 @@ describe('examples/model-repo ct.yml under act', () => {
         train.steps.filter((step) => step.stage === 'Main' && step.outcome !== 'skipped').map((step) => step.id),
       ).toEqual(['payload']);
       expect(run.step('train', 'payload').errors.join('\n')).toContain(`payload field ${field} does not match`);
+      expect(run.standInCalls).toEqual([]);
       expect(existsSync(canary())).toBe(false);
       expect(await state()).toEqual(before);
     });

@@ -6,7 +6,7 @@ import { planPush } from '../src/plan.js';
 import { dvc, makeRepo, type DvcRepo } from '../../../test/dvc/fixtures.js';
 import { pushWithRealDvc as push } from '../../../test/dvc/push-helper.js';
 import { MOTO_CREDENTIALS } from '../../../test/helpers/moto.js';
-import { freePort } from '../../../test/helpers/service.js';
+import { startUpstream } from '../../../test/helpers/upstream.js';
 
 describe('pushData with the real DVC to a local directory remote', () => {
   let repo: DvcRepo;
@@ -72,31 +72,41 @@ describe('a failed dvc push', () => {
   afterAll(() => repo.cleanup());
 
   it('is retried as a whole with backoff when the failure is transient', async () => {
-    // The first two attempts really run DVC against an S3 endpoint nobody listens on.
-    const port = await freePort();
-    updateLocalConfig(join(repo.root, '.dvc'), 'remote "down"', {
-      url: 's3://bucket/store',
-      endpointurl: `http://127.0.0.1:${port}`,
-      region: 'us-east-1',
-    });
-    let calls = 0;
-    const delays: number[] = [];
-    const { result } = await push(repo.root, {
-      retries: 2,
-      env: { ...MOTO_CREDENTIALS, AWS_MAX_ATTEMPTS: '1', AWS_EC2_METADATA_DISABLED: 'true' },
-      random: () => 0.5,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
-      wrap: (real) => ({
-        dvc: (argv) => (++calls < 3 ? real.dvc(argv.map((arg) => (arg === 'local' ? 'down' : arg))) : real.dvc(argv)),
-        exists: (groups, jobs) => real.exists(groups, jobs),
-      }),
-    });
-    expect(result.attempts).toBe(3);
-    expect(delays).toEqual([1000, 2000]);
-    expect(result.failure).toBeUndefined();
-    expect(result.pushed).toHaveLength(5);
+    // The first two attempts really run DVC against an S3 endpoint that answers every request 503
+    // (held by this test for its whole run, so no other process can take its port).
+    const down = await startUpstream(() => ({
+      status: 503,
+      type: 'application/xml',
+      body: '<Error><Code>ServiceUnavailable</Code><Message>Service is unavailable</Message></Error>',
+    }));
+    try {
+      updateLocalConfig(join(repo.root, '.dvc'), 'remote "down"', {
+        url: 's3://bucket/store',
+        endpointurl: down.url,
+        region: 'us-east-1',
+      });
+      let calls = 0;
+      const delays: number[] = [];
+      const { result } = await push(repo.root, {
+        retries: 2,
+        env: { ...MOTO_CREDENTIALS, AWS_MAX_ATTEMPTS: '1', AWS_EC2_METADATA_DISABLED: 'true' },
+        random: () => 0.5,
+        sleep: async (ms) => {
+          delays.push(ms);
+        },
+        wrap: (real) => ({
+          dvc: (argv) => (++calls < 3 ? real.dvc(argv.map((arg) => (arg === 'local' ? 'down' : arg))) : real.dvc(argv)),
+          exists: (groups, jobs) => real.exists(groups, jobs),
+        }),
+      });
+      expect(result.attempts).toBe(3);
+      expect(delays).toEqual([1000, 2000]);
+      expect(result.failure).toBeUndefined();
+      expect(result.pushed).toHaveLength(5);
+      expect(down.requests).toBeGreaterThan(0);
+    } finally {
+      await down.stop();
+    }
   });
 
   it('is not retried when retrying cannot help, and is reported with its category and hint', async () => {
