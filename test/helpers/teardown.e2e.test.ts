@@ -12,6 +12,9 @@ import { scaled } from './timeouts.js';
 // helper that leaves its process group. When that jest has exited, none of them may run.
 const runId = newRunId();
 const pids = mkdtempSync(join(tmpdir(), 'teardown-fixture-'));
+// A cache of its own: with the timings of an earlier run (both fixtures are fast) jest runs the two
+// files in band, and the fixture that kills its worker would kill the child jest itself.
+const jestCache = mkdtempSync(join(tmpdir(), 'teardown-fixture-jest-cache-'));
 let child: OwnedRun;
 
 /** Every pid the fixtures' servers and helpers wrote, with what it was. */
@@ -36,6 +39,7 @@ beforeAll(async () => {
       '--ci',
       '--forceExit',
       '--maxWorkers=2',
+      `--cacheDirectory=${jestCache}`,
     ],
     { cwd: repoRoot, env: { ...process.env, [RUN_VARIABLE]: runId, TEARDOWN_FIXTURE_PIDS: pids } },
   );
@@ -45,6 +49,7 @@ afterAll(() => {
   // whatever a failure here left behind goes too
   for (const { pid } of recorded()) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   rmSync(pids, { recursive: true, force: true });
+  rmSync(jestCache, { recursive: true, force: true });
 });
 
 describe('a test run that times out in beforeAll and loses a worker', () => {
