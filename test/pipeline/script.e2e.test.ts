@@ -3,6 +3,7 @@
 // nothing it started running, also when interrupted (Ctrl-C).
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnOwned } from '../helpers/service.js';
+import { survivorsCarrying } from '../helpers/test-run.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,9 @@ interface ScriptRun {
   leftovers: string[];
 }
 
+/** Every process the script starts inherits it: what still carries it afterwards was left behind. */
+const MARKER_VARIABLE = 'PIPELINE_SCRIPT_TEST';
+
 /**
  * Runs the script in a process group of its own, as a terminal would; `interruptWhen` sends
  * SIGINT to that group (what Ctrl-C does) once the output matches.
@@ -31,7 +35,7 @@ async function runScript(args: string[], interruptWhen?: RegExp): Promise<Script
   const marker = randomUUID();
   const child = spawnOwned(SCRIPT, args, {
     cwd: repoRoot,
-    env: { ...process.env, PIPELINE_SCRIPT_TEST: marker },
+    env: { ...process.env, [MARKER_VARIABLE]: marker },
   });
   let stdout = '';
   let stderr = '';
@@ -47,29 +51,12 @@ async function runScript(args: string[], interruptWhen?: RegExp): Promise<Script
   const giveUp = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), scaled(400_000));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(giveUp);
-  return { code, stdout, stderr, leftovers: await processesMarked(marker) };
-}
-
-/** Command lines of the processes whose environment holds the marker, after a short grace. */
-async function processesMarked(marker: string): Promise<string[]> {
-  const needle = `PIPELINE_SCRIPT_TEST=${marker}`;
-  let found: string[] = [];
-  for (let attempt = 0; attempt < 20; attempt++) {
-    found = readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .flatMap((pid) => {
-        try {
-          const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-          if (!environ.includes(needle)) return [];
-          return [`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`];
-        } catch {
-          return []; // gone meanwhile, or not ours to read
-        }
-      });
-    if (found.length === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return found;
+  return {
+    code,
+    stdout,
+    stderr,
+    leftovers: (await survivorsCarrying(MARKER_VARIABLE, marker, scaled(5_000))).map((p) => `${p.pid}: ${p.command}`),
+  };
 }
 
 function summariesFolder(): string {
